@@ -1,0 +1,1 @@
+"""Computation outside the web request: artifacts, the worker CLI's commands, on-demand jobs."""

@@ -1,0 +1,147 @@
+"""Versioned artifacts on disk: atomic writes, deterministic files, manifests with checksums.
+
+Every family of shipped artifacts lives in its own folder under precomputed/ with a
+``manifest.json`` of one common schema, so ``python -m worker precompute --check`` can verify all
+of them the same way::
+
+    {
+      "schema": "l2angle.<family>/<version>",      # e.g. "l2angle.sweeps/1"
+      "family": "<family>",
+      "params": {...},                              # what was computed (pairs, losses, grid, ...)
+      "created_by": {"command": "...", "code_version": "<git sha or 'unknown'>", "seconds": 12.3},
+      "files": {"<path relative to the folder>": {"sha256": "...", "bytes": 123}, ...}
+    }
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from models import config
+
+MANIFEST = "manifest.json"
+
+
+class ArtifactError(RuntimeError):
+    """An artifact is missing, corrupt or does not match its manifest."""
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old or the new content, never a half-written one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """A deterministic, compressed .npz (fixed zip timestamps, sorted names): same arrays, same bytes."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for name in sorted(arrays):
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, member.getvalue())
+    return buf.getvalue()
+
+
+def load_npz(path: Path) -> dict[str, np.ndarray]:
+    """Load every array of an .npz (no pickles); raise ArtifactError on a corrupt file."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as exc:
+        raise ArtifactError(f"{path}: unreadable ({exc})") from exc
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """The git commit of the code that made an artifact ('+dirty' if uncommitted changes)."""
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.ROOT, capture_output=True, text=True, timeout=5)
+        if sha.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=config.ROOT,
+                               capture_output=True, text=True, timeout=5)
+        return sha.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def write_manifest(folder: Path, family: str, version: int, params: dict, files: list[str] | dict,
+                   command: str, seconds: float, extra: dict | None = None) -> dict:
+    """Checksum the listed files (relative to folder) and write folder/manifest.json atomically."""
+    folder = Path(folder)
+    names = sorted(files)
+    manifest = {
+        "schema": f"l2angle.{family}/{version}",
+        "family": family,
+        "params": params,
+        "created_by": {"command": command, "code_version": code_version(), "seconds": round(float(seconds), 2)},
+        "files": {n: {"sha256": sha256_file(folder / n), "bytes": (folder / n).stat().st_size} for n in names},
+    }
+    if extra:
+        manifest.update(extra)
+    atomic_write_bytes(folder / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+    return manifest
+
+
+def read_manifest(folder: Path) -> dict:
+    path = Path(folder) / MANIFEST
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError as exc:
+        raise ArtifactError(f"{path}: missing") from exc
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(f"{path}: unreadable ({exc})") from exc
+
+
+def verify_folder(folder: Path) -> dict:
+    """Check every file a manifest lists (exists, size, sha256); return the manifest or raise ArtifactError."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    if not str(manifest.get("schema", "")).startswith("l2angle."):
+        raise ArtifactError(f"{folder / MANIFEST}: unknown schema {manifest.get('schema')!r}")
+    for name, meta in sorted(manifest.get("files", {}).items()):
+        path = folder / name
+        if not path.is_file():
+            raise ArtifactError(f"{path}: missing")
+        if path.stat().st_size != meta["bytes"] or sha256_file(path) != meta["sha256"]:
+            raise ArtifactError(f"{path}: checksum does not match {folder / MANIFEST}")
+    return manifest
+
+
+def manifest_folders(root: Path | None = None) -> list[Path]:
+    """Every folder under precomputed/ that holds a manifest.json, sorted."""
+    root = Path(root or config.PRECOMPUTED)
+    return sorted(p.parent for p in root.rglob(MANIFEST))
