@@ -1,0 +1,111 @@
+"""Shared building blocks for the article's sections: palette, figure blocks, sliders, readouts.
+
+Every figure is wrapped by ``figure_block`` so all figures look and behave alike: a titled box with
+the graph (id ``fig-…``), its controls, numeric readouts and a one-line caption saying what to notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+# Okabe–Ito: a colour-blind-safe qualitative palette.  Class I (y = −1) is orange, class J (y = +1)
+# is blue everywhere in the article; boundaries are black, adversarial things vermillion.
+PALETTE = {
+    "I": "#E69F00",
+    "J": "#0072B2",
+    "boundary": "#222222",
+    "adversarial": "#D55E00",
+    "accent": "#009E73",
+    "muted": "#999999",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+}
+# Sequential map for images in [0, 1] (and the toy's [−1, 1] drawn as (v+1)/2): Blues.
+IMAGE_COLORSCALE = "Blues"
+# Diverging map for signed things (weights, perturbations), symmetric around 0.
+DIVERGING_COLORSCALE = "RdBu"
+
+FONT = "Georgia, 'Times New Roman', serif"
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def base_layout(fig: go.Figure, x_title: str | None = None, y_title: str | None = None, height: int = 360,
+                **kwargs) -> go.Figure:
+    """Apply the article's common figure style (fonts, margins, white background, axis titles)."""
+    fig.update_layout(
+        height=height,
+        margin=dict(l=60, r=20, t=30, b=50),
+        font=dict(family=FONT, size=13, color="#222"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        hovermode="closest",
+        uirevision="keep",
+        **kwargs,
+    )
+    fig.update_xaxes(title_text=x_title, showline=True, linecolor="#444", gridcolor="#eee", zeroline=False)
+    fig.update_yaxes(title_text=y_title, showline=True, linecolor="#444", gridcolor="#eee", zeroline=False)
+    return fig
+
+
+def graph(fig_id: str, figure: go.Figure | None = None, height: int | None = None, **kwargs) -> dcc.Graph:
+    """A dcc.Graph with the article's config; ``fig_id`` is the stable test id (``fig-…``)."""
+    style = {"height": f"{height}px"} if height else None
+    return dcc.Graph(id=fig_id, figure=figure or go.Figure(), config=GRAPH_CONFIG, style=style, **kwargs)
+
+
+def slider(ctl_id: str, min: float, max: float, value: float, step: float | None = None,
+           marks: dict | None = None, label: str = "", **kwargs) -> html.Div:
+    """A keyboard-operable slider that updates while dragging, with a label for screen readers."""
+    return html.Div(
+        [
+            html.Label(label, htmlFor=ctl_id, className="control-label") if label else None,
+            dcc.Slider(id=ctl_id, min=min, max=max, value=value, step=step, marks=marks,
+                       updatemode="drag", tooltip={"always_visible": False}, **kwargs),
+        ],
+        className="control",
+    )
+
+
+def readouts(items: Sequence[tuple[str, str, str]]) -> html.Div:
+    """Numeric readouts: (element id, label, initial text) triples, shown as a row of label = value."""
+    return html.Div(
+        [html.Span([html.Span(label, className="readout-label"), html.Span(text, id=rid, className="readout-value")],
+                   className="readout") for rid, label, text in items],
+        className="readouts",
+        **{"aria-live": "polite"},
+    )
+
+
+def figure_block(fig_id: str, title: str, body: Sequence, caption: str, controls: Sequence = (),
+                 readout_row: html.Div | None = None, wide: bool = False) -> html.Figure:
+    """A figure: title, controls, the graph(s) in ``body``, readouts, and a caption of what to notice."""
+    return html.Figure(
+        [html.Div(title, className="figure-title")]
+        + ([html.Div(list(controls), className="controls")] if controls else [])
+        + list(body)
+        + ([readout_row] if readout_row is not None else [])
+        + [html.Figcaption(caption)],
+        id=f"{fig_id}-block",
+        className="figure" + (" figure-wide" if wide else ""),
+    )
+
+
+def markdown(text: str, **kwargs) -> dcc.Markdown:
+    """Prose with $…$ / $$…$$ equations typeset by MathJax (dcc.Markdown(mathjax=True))."""
+    return dcc.Markdown(text, mathjax=True, className="prose", **kwargs)
+
+
+def section(sec_id: str, title: str, children: Sequence) -> html.Section:
+    return html.Section([html.H2(title, id=f"{sec_id}-title")] + list(children), id=sec_id, className="section")
+
+
+def image_heatmap(img, zmin: float = 0.0, zmax: float = 1.0, colorscale: str = IMAGE_COLORSCALE,
+                  showscale: bool = False, **kwargs) -> go.Heatmap:
+    """A 28×28 (or any) image as a heatmap with row 0 at the top (use with ``yaxis autorange='reversed'``)."""
+    return go.Heatmap(z=img, zmin=zmin, zmax=zmax, colorscale=colorscale, showscale=showscale,
+                      hoverinfo="skip", **kwargs)
