@@ -1,0 +1,213 @@
+"""Training LeNet the way MatConvNet's MNIST example does, with a resumable, legible loop.
+
+Recipe (ARTICLE.md §3 / the paper): inputs are raw 0..255 pixels minus the training-set mean image;
+weights ~ N(0, 0.01²), biases 0; SGD with momentum 0.9, learning rate 0.0005, batch 300, 50 epochs
+over all 60 000 training images; weight decay on weights only (not biases).
+
+Update rule.  MatConvNet's cnn_train sums the log-loss over the batch and then scales the
+derivative by 1/batchSize before the update, so per step
+
+    m ← 0.9·m − lr·(mean-loss gradient + wd·w),     w ← w + m.
+
+PyTorch's SGD(momentum=0.9, weight_decay=wd) keeps b ← 0.9·b + (g + wd·w), w ← w − lr·b, which is the
+same sequence of weights (m = −lr·b) for a constant learning rate.  We use it with the mean
+cross-entropy over the batch, and weight decay in a parameter group that holds only the weights.
+
+Logged per epoch: the running training error/loss over the epoch (as MatConvNet prints it) and the
+test error on the 10 000 test images; the final training error is also measured in one clean pass.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from jobs import artifacts
+from models import config, lenet
+from models.mnist import load_mnist
+
+FAMILY = "lenet"
+VERSION = 1
+MODEL_FILE = "model.pt"
+SCRIPT_FILE = "model.torchscript.pt"
+RESUME_FILE = "resume.pt"
+LADDER = (1e-4, 1e-3, 1e-2, 3e-2, 1e-1)
+LOW, HIGH = 1e-4, 1e-1
+LENET_DIR = config.PRECOMPUTED / "lenet"
+
+
+@dataclass
+class Recipe:
+    """Hyperparameters of one training run (the paper's values by default)."""
+
+    weight_decay: float
+    epochs: int = 50
+    lr: float = 0.0005
+    momentum: float = 0.9
+    batch: int = 300
+    seed: int = 0
+    init_std: float = lenet.INIT_STD
+    n_train: int = 60_000
+    channels_last: bool = True
+
+
+@dataclass
+class History:
+    epochs: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def wd_name(wd: float) -> str:
+    """Folder name of a weight decay, e.g. 0.1 → 'wd-1e-01'."""
+    return f"wd-{wd:.0e}"
+
+
+def checkpoint_dir(wd: float, root: Path | None = None) -> Path:
+    return Path(root or LENET_DIR) / wd_name(wd)
+
+
+def mnist_arrays(n_train: int = 60_000) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(train images, train labels, test images, test labels) as uint8/int arrays."""
+    m = load_mnist()
+    return (np.asarray(m["train_images"][:n_train]), np.asarray(m["train_labels"][:n_train]).astype(np.int64),
+            np.asarray(m["test_images"]), np.asarray(m["test_labels"]).astype(np.int64))
+
+
+def mean_image(train_images: np.ndarray) -> np.ndarray:
+    """Training-set mean image in raw 0..255 units (float32, 28×28)."""
+    return np.asarray(train_images, dtype=np.float64).mean(0).astype(np.float32)
+
+
+def make_optimizer(model: lenet.LeNet, r: Recipe) -> torch.optim.SGD:
+    """SGD with momentum; weight decay on the weights only (biases undecayed, as in the paper)."""
+    weights = [getattr(model, n).weight for n in lenet.LAYERS]
+    biases = [getattr(model, n).bias for n in lenet.LAYERS]
+    return torch.optim.SGD([{"params": weights, "weight_decay": r.weight_decay},
+                            {"params": biases, "weight_decay": 0.0}], lr=r.lr, momentum=r.momentum)
+
+
+def _save_resume(path: Path, model, opt, epoch: int, hist: History, recipe: Recipe) -> None:
+    buf = io.BytesIO()
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "epoch": epoch,
+                "history": json.dumps(asdict(hist)), "recipe": json.dumps(asdict(recipe))}, buf)
+    artifacts.atomic_write_bytes(path, buf.getvalue())
+
+
+def train(recipe: Recipe, out: Path, device: str = "cpu", log: Callable[[str], None] = print,
+          threads: int | None = 2) -> dict:
+    """Train one LeNet into folder ``out`` (resuming from out/resume.pt if present); return its manifest."""
+    if threads:
+        torch.set_num_threads(threads)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    xtr, ytr, xte, yte = mnist_arrays(recipe.n_train)
+    mean = mean_image(xtr)
+    model = lenet.build(recipe.seed, mean)
+    opt = make_optimizer(model, recipe)
+    hist, start = History(), 0
+    resume = out / RESUME_FILE
+    if resume.exists():
+        try:
+            st = torch.load(resume, map_location="cpu", weights_only=True)
+            if json.loads(st["recipe"]) != asdict(recipe):
+                raise ValueError("recipe differs")
+            model.load_state_dict(st["model"])
+            opt.load_state_dict(st["opt"])
+            start, hist = int(st["epoch"]), History(**json.loads(st["history"]))
+            log(f"resuming {out.name} after epoch {start}")
+        except Exception as exc:  # a bad resume file means starting over, not crashing
+            log(f"ignoring resume state ({type(exc).__name__}: {exc}); starting from epoch 0")
+            model, hist, start = lenet.build(recipe.seed, mean), History(), 0
+            opt = make_optimizer(model, recipe)
+    fmt = torch.channels_last if recipe.channels_last else torch.contiguous_format
+    model = model.to(device=device, memory_format=fmt)
+    opt_state = opt.state_dict()
+    opt = make_optimizer(model, recipe)
+    opt.load_state_dict(opt_state)
+    x_train = torch.tensor(xtr, dtype=torch.float32).reshape(-1, 1, 28, 28).to(device)
+    y_train = torch.tensor(ytr).to(device)
+    n = len(x_train)
+    for epoch in range(start, recipe.epochs):
+        t0 = time.perf_counter()
+        model.train()
+        order = torch.randperm(n, generator=torch.Generator().manual_seed(recipe.seed * 100_003 + epoch)).to(device)
+        loss_sum, wrong = 0.0, 0
+        for i in range(0, n, recipe.batch):
+            idx = order[i : i + recipe.batch]
+            xb = x_train[idx].contiguous(memory_format=fmt)
+            logits = model(xb)
+            loss = F.cross_entropy(logits, y_train[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            loss_sum += float(loss.detach()) * len(idx)
+            wrong += int((logits.argmax(1) != y_train[idx]).sum())
+        test_err = lenet.error_percent(model.cpu(), xte, yte) if device == "cpu" else _err_dev(model, xte, yte, device)
+        model.to(device)
+        dt = time.perf_counter() - t0
+        hist.seconds += dt
+        hist.epochs.append({"epoch": epoch + 1, "train_error": round(100.0 * wrong / n, 4),
+                            "train_loss": round(loss_sum / n, 6), "test_error": round(test_err, 4),
+                            "seconds": round(dt, 2)})
+        log(f"{out.name} epoch {epoch + 1}/{recipe.epochs}: train {100.0 * wrong / n:.2f}% "
+            f"loss {loss_sum / n:.4f} test {test_err:.2f}% ({dt:.1f} s)")
+        _save_resume(resume, model, opt, epoch + 1, hist, recipe)
+    return finish(_to_plain(model), recipe, hist, out, xtr, ytr, device)
+
+
+def _to_plain(model: lenet.LeNet) -> lenet.LeNet:
+    """A CPU copy with contiguous (not channels_last) parameters, for saving and export."""
+    plain = lenet.LeNet()
+    plain.load_state_dict({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()})
+    return plain.eval()
+
+
+def _err_dev(model, images, labels, device) -> float:
+    with torch.no_grad():
+        model.eval()
+        x = torch.as_tensor(np.asarray(images, np.float32)).reshape(-1, 1, 28, 28).to(device)
+        pred = torch.cat([model(x[i : i + 2000]).argmax(1) for i in range(0, len(x), 2000)]).cpu().numpy()
+    return float(100.0 * np.mean(pred != labels))
+
+
+def finish(model: lenet.LeNet, recipe: Recipe, hist: History, out: Path, xtr, ytr, device: str) -> dict:
+    """Write model.pt, the TorchScript export and the manifest; drop the resume state."""
+    final_train = lenet.error_percent(model, xtr, ytr)
+    artifacts.atomic_write_bytes(out / MODEL_FILE, lenet.state_bytes(model))
+    artifacts.atomic_write_bytes(out / SCRIPT_FILE, lenet.torchscript_bytes(model))
+    last = hist.epochs[-1] if hist.epochs else {}
+    params = {**asdict(recipe), "device": device, "inputs": "raw 0..255 pixels minus the training-set mean image",
+              "update": "SGD momentum 0.9 on mean cross-entropy; weight decay wd*w on weights only",
+              "history": hist.epochs, "final": {"train_error_running": last.get("train_error"),
+                                                "train_error": round(final_train, 4),
+                                                "test_error": last.get("test_error")},
+              "rms": lenet.weight_rms(model), "n_params": lenet.count_params(model)}
+    manifest = artifacts.write_manifest(out, FAMILY, VERSION, params, [MODEL_FILE, SCRIPT_FILE],
+                                        f"python -m worker train-lenet --weight-decay {recipe.weight_decay:g} "
+                                        f"--epochs {recipe.epochs} --seed {recipe.seed}", hist.seconds)
+    (out / RESUME_FILE).unlink(missing_ok=True)
+    return manifest
+
+
+def load_checkpoint(wd: float, root: Path | None = None, verify: bool = True) -> tuple[lenet.LeNet, dict]:
+    """(model, manifest) of a shipped checkpoint; raises ArtifactError if missing or corrupt."""
+    folder = checkpoint_dir(wd, root)
+    manifest = artifacts.verify_folder(folder) if verify else artifacts.read_manifest(folder)
+    try:
+        model = lenet.load_state(folder / MODEL_FILE)
+    except ValueError as exc:
+        raise artifacts.ArtifactError(str(exc)) from exc
+    return model, manifest
+
+
+def shipped(root: Path | None = None) -> list[float]:
+    """Weight decays of the ladder that have a finished checkpoint (manifest present)."""
+    return [wd for wd in LADDER if (checkpoint_dir(wd, root) / artifacts.MANIFEST).exists()]
