@@ -1,17 +1,308 @@
-"""Serving concerns on the Flask server under Dash: /health, headers, limits, error pages.
+"""Serving concerns on the Flask server under Dash: /health, headers, limits, error pages, the cache.
 
-Owned by the hosting work (issue 5).  Minimal for now.
+``install(app)`` is called once by app.py.  It adds
+
+* ``/health`` — JSON ``{status, version, artifacts: {ok, problems, checked_at}, queue: {backend, depth}}``;
+* a request size limit (``L2_MAX_REQUEST_BYTES``, 413 before the body is read) and a structural check of
+  ``_dash-update-component`` payloads (400 with one clear line instead of a crash deep inside Dash);
+* error handlers: a 500 answers a short JSON/HTML message, the traceback goes to the server log only;
+* security headers, including a Content-Security-Policy that lets Dash's own inline scripts run
+  (by hash, see ``Dash.csp_hashes``), Plotly (WebGL traces compile shaders with ``Function``) and MathJax;
+* ``cache`` — a flask-caching Cache shared by every web process: FileSystemCache under ``L2_CACHE_DIR``,
+  or Redis when ``L2_REDIS_URL`` / a ``redis://`` ``L2_BROKER_URL`` is set.
+
+``python -m serving --check`` verifies the shipped artifacts (the container build runs it).
 """
 
 from __future__ import annotations
 
-from flask import jsonify
+import functools
+import logging
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask_caching import Cache
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from models import config
+from models.config import env_int
+
+log = logging.getLogger("l2angle.serving")
+cache = Cache()
+_DASH_UPDATE = "_dash-update-component"
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def cache_config() -> dict[str, Any]:
+    """flask-caching settings: Redis when configured, else a FileSystemCache every local worker shares."""
+    broker = os.environ.get("L2_BROKER_URL", "").strip()
+    redis_url = os.environ.get("L2_REDIS_URL", "").strip() or (broker if broker.startswith("redis") else "")
+    timeout = env_int("L2_CACHE_TIMEOUT", 24 * 3600, 0, 10**8)
+    if redis_url:
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "l2angle:",
+                "CACHE_DEFAULT_TIMEOUT": timeout}
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(config.CACHE_DIR / "flask"),
+            "CACHE_THRESHOLD": env_int("L2_CACHE_ITEMS", 5000, 10, 10**7), "CACHE_DEFAULT_TIMEOUT": timeout}
+
+
+@functools.lru_cache(maxsize=1)
+def version() -> str:
+    """The package version plus the git commit when known (the image has no .git: then 'unknown')."""
+    try:
+        from importlib.metadata import version as _v
+
+        pkg = _v("l2-angle")
+    except Exception:
+        pkg = "0+local"
+    from jobs.artifacts import code_version
+
+    return f"{pkg} ({os.environ.get('L2_CODE_VERSION') or code_version()})"
+
+
+# --------------------------------------------------------------------------- artifacts
+
+
+def check_artifacts(root: Path | None = None) -> list[str]:
+    """Every problem with the shipped artifacts (MNIST + each manifest folder), as one line each; [] if fine."""
+    from jobs.artifacts import ArtifactError, manifest_folders, verify_folder
+    from models import mnist
+
+    problems = []
+    try:
+        mnist.verify_mnist(Path(root) / "mnist" if root else None)
+    except Exception as exc:
+        problems.append(f"mnist: {exc}")
+    for folder in manifest_folders(root):
+        try:
+            verify_folder(folder)
+        except ArtifactError as exc:
+            problems.append(str(exc))
+        except Exception as exc:
+            problems.append(f"{folder}: {type(exc).__name__}: {exc}")
+    return problems
+
+
+def request_recompute(problems: list[str]) -> str:
+    """Ask the worker to rebuild broken artifacts.
+
+    RECOMPUTE HOOK: the artifact families own their recompute functions (sweeps: jobs.linear_cli /
+    models.sweeps; LeNet: jobs.lenet_cli).  When a family exposes ``recompute_broken(problems) -> str``
+    it is used; otherwise the problem is only reported on /health with the command to run by hand.
+    """
+    for name in ("jobs.linear_cli", "jobs.lenet_cli"):
+        try:
+            module = __import__(name, fromlist=["recompute_broken"])
+        except ImportError:
+            continue
+        hook = getattr(module, "recompute_broken", None)
+        if callable(hook):
+            try:
+                return str(hook(problems))
+            except Exception as exc:
+                log.exception("recompute hook of %s failed", name)
+                return f"{name}.recompute_broken failed: {type(exc).__name__}: {exc}"
+    return "no automatic recompute available yet: run `python -m worker precompute --all`"
+
+
+class _ArtifactState:
+    """Per-process result of the artifact check, refreshed in the background (never inside a request)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.report: dict[str, Any] = {"ok": None, "problems": [], "checked_at": None, "action": ""}
+        self.thread: threading.Thread | None = None
+        self.next_check = 0.0
+
+    def refresh(self) -> None:
+        problems = check_artifacts()
+        action = request_recompute(problems) if problems else ""
+        for p in problems:
+            log.error("artifact problem: %s", p)
+        with self.lock:
+            self.report = {"ok": not problems, "problems": problems[:20], "checked_at": time.time(), "action": action}
+
+    def get(self) -> dict[str, Any]:
+        now = time.time()
+        with self.lock:
+            if now >= self.next_check and (self.thread is None or not self.thread.is_alive()):
+                self.next_check = now + env_int("L2_HEALTH_RECHECK_S", 300, 5, 10**6)
+                self.thread = threading.Thread(target=self._safe_refresh, name="artifact-check", daemon=True)
+                self.thread.start()
+            return dict(self.report)
+
+    def _safe_refresh(self) -> None:
+        try:
+            self.refresh()
+        except Exception as exc:  # the check itself must never take the server down
+            log.exception("artifact check failed")
+            with self.lock:
+                self.report = {"ok": False, "problems": [f"artifact check failed: {exc}"], "checked_at": time.time(),
+                               "action": ""}
+
+
+ARTIFACTS = _ArtifactState()
+
+
+# --------------------------------------------------------------------------- payload checks
+
+
+def _is_prop_ref(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("id"), str | dict) and isinstance(item.get("property"), str)
+
+
+def _refs_ok(items: Any, expected: int) -> bool:
+    if not isinstance(items, list) or len(items) != expected:
+        return False
+    return all(_is_prop_ref(i) or (isinstance(i, list) and all(_is_prop_ref(j) for j in i)) for i in items)
+
+
+def check_update_payload(body: Any, callback_map: dict) -> str:
+    """Why a ``_dash-update-component`` body cannot be a real call of one of this app's callbacks ('' if it can)."""
+    if not isinstance(body, dict):
+        return "the request body must be a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or output not in callback_map:
+        return "unknown callback output"
+    cb = callback_map[output]
+    if not _refs_ok(body.get("inputs"), len(cb.get("inputs", []))):
+        return "inputs do not match the callback"
+    if not _refs_ok(body.get("state", []), len(cb.get("state", []))):
+        return "state does not match the callback"
+    outputs = body.get("outputs")
+    if outputs is not None and not (_is_prop_ref(outputs) or (isinstance(outputs, list) and all(
+            _is_prop_ref(o) or (isinstance(o, list) and all(_is_prop_ref(p) for p in o)) for o in outputs))):
+        return "outputs are malformed"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "changedPropIds must be a list of strings"
+    return ""
+
+
+# --------------------------------------------------------------------------- headers
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """The CSP of every response: same-origin everything, Dash's inline scripts by hash."""
+    ancestors = os.environ.get("L2_FRAME_ANCESTORS", "'self'").strip() or "'self'"
+    scripts = " ".join(["'self'", "'unsafe-eval'", *script_hashes])
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {scripts}",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        f"frame-ancestors {ancestors}",
+    ])
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/_dash") or request.path == "/health" or request.is_json
+
+
+def _error(status: int, message: str) -> Response:
+    if _wants_json():
+        resp = jsonify({"error": message, "status": status})
+    else:
+        resp = Response(f"<!doctype html><title>{status}</title><p>{message}</p>", mimetype="text/html")
+    resp.status_code = status
+    return resp
+
+
+# --------------------------------------------------------------------------- install
 
 
 def install(app) -> None:
-    """Attach the health endpoint and serving policies to a Dash app's Flask server."""
+    """Attach /health, the request limits, error handlers, security headers and the shared cache."""
     server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = env_int("L2_MAX_REQUEST_BYTES", 2 * 1024 * 1024, 1024, 2**31)
+    server.config["PROPAGATE_EXCEPTIONS"] = False
+    server.config["TRAP_HTTP_EXCEPTIONS"] = False
+    server.debug = False
+    cache.init_app(server, config=cache_config())
+    csp_enabled = os.environ.get("L2_CSP", "1").strip() != "0"
+    csp: dict[str, str] = {}
+
+    @server.before_request
+    def _limits():
+        limit = server.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is not None and request.content_length > limit:
+            return _error(413, f"request too large (limit {limit} bytes)")
+        if request.method == "POST" and request.path.endswith(_DASH_UPDATE):
+            try:
+                body = request.get_json(silent=True)
+            except RequestEntityTooLarge:
+                return _error(413, f"request too large (limit {limit} bytes)")
+            why = check_update_payload(body, app.callback_map)
+            if why:
+                return _error(400, f"bad callback request: {why}")
+        return None
+
+    @server.after_request
+    def _headers(resp: Response) -> Response:
+        h = resp.headers
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        h.setdefault("X-Frame-Options", "SAMEORIGIN")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if csp_enabled:
+            if "value" not in csp:  # after every section registered its clientside callbacks
+                csp["value"] = content_security_policy(list(app.csp_hashes()))
+            h.setdefault("Content-Security-Policy", csp["value"])
+        return resp
+
+    @server.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        return _error(exc.code or 500, exc.description or exc.name)
+
+    @server.errorhandler(Exception)
+    def _server_error(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _error(500, "the server could not answer this request; the error was logged")
 
     @server.route("/health")
     def health():
-        return jsonify({"status": "ok"})
+        from jobs import queue
+
+        report = ARTIFACTS.get()
+        body: dict[str, Any] = {"version": version(), "artifacts": report}
+        try:
+            body["queue"] = {"backend": "celery" if queue.settings()["broker_url"] else "local",
+                             "depth": queue.queue_depth()}
+        except Exception as exc:
+            body["queue"] = {"error": f"{type(exc).__name__}: {exc}"}
+            body["status"] = "error"
+            return jsonify(body), 503
+        body["status"] = "ok" if report.get("ok") is not False else "degraded"
+        return jsonify(body)
+
+    ARTIFACTS.get()  # start the first check now, in the background
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m serving --check``: print artifact problems; exit 1 if there are any."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv != ["--check"]:
+        print("usage: python -m serving --check", file=sys.stderr)
+        return 2
+    problems = check_artifacts()
+    for p in problems:
+        print(f"artifact problem: {p}", file=sys.stderr)
+    print("artifacts ok" if not problems else f"{len(problems)} artifact problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

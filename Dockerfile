@@ -1,0 +1,67 @@
+# syntax=docker/dockerfile:1
+# The classroom image: `docker run -p 8050:8050 IMAGE` serves the whole article with gunicorn.
+#
+# Build arguments:
+#   BASE_IMAGE       Debian bookworm base (python3 = 3.11 from Debian); default debian:bookworm-slim
+#   TORCH_INDEX_URL  where CPU-only torch comes from; default the PyTorch CPU index
+#   TORCH_WHEEL_DIR  a folder in the build context holding torch-*.whl to install instead (offline builds,
+#                    e.g. TORCH_WHEEL_DIR=.whl); empty = use TORCH_INDEX_URL
+#   PIP_INDEX_URL    PyPI or a mirror for everything else
+#   PIP_CA_BUNDLE    a CA bundle in the build context for pip (behind a TLS-inspecting proxy); not kept in the image
+ARG BASE_IMAGE=debian:bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+ARG TORCH_WHEEL_DIR=
+ARG PIP_INDEX_URL=https://pypi.org/simple
+ARG PIP_CA_BUNDLE=
+ENV DEBIAN_FRONTEND=noninteractive PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN apt-get update -qq \
+ && apt-get install -y -qq --no-install-recommends python3 python3-venv ca-certificates >/dev/null \
+ && rm -rf /var/lib/apt/lists/*
+RUN python3 -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+COPY pyproject.toml requirements.lock /tmp/build/
+# torch first (CPU-only: from a local wheel folder when given, else from the CPU index), then the
+# runtime dependencies of pyproject.toml pinned by requirements.lock (test tools stay out).
+RUN --mount=type=bind,target=/ctx \
+    set -e; \
+    if [ -n "$PIP_CA_BUNDLE" ]; then export PIP_CERT=/ctx/$PIP_CA_BUNDLE; fi; \
+    wheels=""; \
+    if [ -n "$TORCH_WHEEL_DIR" ]; then wheels=$(ls /ctx/"$TORCH_WHEEL_DIR"/torch-*.whl); fi; \
+    if [ -n "$wheels" ]; then pip install -q --index-url "$PIP_INDEX_URL" $wheels; \
+    else pip install -q --index-url "$TORCH_INDEX_URL" --extra-index-url "$PIP_INDEX_URL" \
+         "$(grep '^torch==' /tmp/build/requirements.lock)"; fi
+RUN --mount=type=bind,target=/ctx \
+    if [ -n "$PIP_CA_BUNDLE" ]; then export PIP_CERT=/ctx/$PIP_CA_BUNDLE; fi; \
+    python3 -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/build/pyproject.toml', 'rb'))['project']['dependencies']))" \
+      | grep -v '^torch' > /tmp/build/runtime.txt \
+ && grep -v '^torch==' /tmp/build/requirements.lock > /tmp/build/constraints.txt \
+ && pip install -q --index-url "$PIP_INDEX_URL" -r /tmp/build/runtime.txt -c /tmp/build/constraints.txt \
+ && find /opt/venv -name __pycache__ -prune -exec rm -rf {} + \
+ && python3 -c "import dash, torch; print('dash', dash.__version__, 'torch', torch.__version__)"
+
+FROM ${BASE_IMAGE}
+ENV DEBIAN_FRONTEND=noninteractive
+RUN apt-get update -qq \
+ && apt-get install -y -qq --no-install-recommends python3 libgomp1 ca-certificates >/dev/null \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 10001 --shell /usr/sbin/nologin app \
+ && mkdir -p /var/cache/l2angle && chown app:app /var/cache/l2angle
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+COPY app.py worker.py serving.py gunicorn.conf.py pyproject.toml /app/
+COPY models /app/models
+COPY components /app/components
+COPY jobs /app/jobs
+COPY assets /app/assets
+COPY precomputed /app/precomputed
+ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
+    HOST=0.0.0.0 PORT=8050 L2_CACHE_DIR=/var/cache/l2angle MPLCONFIGDIR=/tmp
+# The shipped artifacts must verify against their manifests, or the image is not built.
+RUN python -m serving --check
+USER app
+EXPOSE 8050
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD python -c "import os, sys, urllib.request; sys.exit(urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"8050\")}/health', timeout=4).status != 200)"
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "app:server"]

@@ -1,0 +1,32 @@
+"""gunicorn settings for the production entry point (``make serve``, the container image).
+
+Every value comes from an environment variable with a typed parser and a default that suits a
+classroom on one machine; see the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+
+from models.config import env_int
+
+_cores = os.cpu_count() or 1
+
+bind = f"{os.environ.get('HOST', '0.0.0.0').strip() or '0.0.0.0'}:{env_int('PORT', 8050, 1, 65535)}"
+# Callbacks are short and mostly read cached artifacts: a few processes per core, a few threads each.
+workers = env_int("L2_WEB_WORKERS", min(2 * _cores + 1, 9), 1, 64)
+worker_class = "gthread"
+threads = env_int("L2_WEB_THREADS", 4, 1, 64)
+timeout = env_int("L2_WEB_TIMEOUT", 60, 5, 3600)
+graceful_timeout = 20
+keepalive = 5
+# The app is imported in each worker, never in the master: no torch/threads before fork.
+preload_app = False
+max_requests = env_int("L2_WEB_MAX_REQUESTS", 5000, 0, 10**9)
+max_requests_jitter = max_requests // 10
+accesslog = os.environ.get("L2_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("L2_LOG_LEVEL", "info").lower()
+limit_request_line = 8190
+limit_request_fields = 100
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Build the classroom image with podman (no Docker engine needed) and smoke-test it with buildah:
+# gunicorn starts as the non-root user, /health and the page answer, one callback works.
+#
+#   scripts/container_test.sh            (make container-test)
+#
+# Environment: BASE_IMAGE (default localhost/l2angle-base:bookworm, debootstrapped here when missing),
+# TORCH_WHEEL (default /opt/wheels/torch-2.13.0+cpu-…whl; empty = PyTorch CPU index), IMAGE (l2angle:test),
+# DEBIAN_MIRROR (default: the first deb.debian.org-style URI apt already uses), PORT (18050).
+# Writes timings and the image size to benchmarks/results/container.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+IMAGE=${IMAGE:-l2angle:test}
+BASE_IMAGE=${BASE_IMAGE:-localhost/l2angle-base:bookworm}
+TORCH_WHEEL=${TORCH_WHEEL-/opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl}
+PORT=${PORT:-18050}
+STORE=(--storage-driver vfs)
+WORK=${WORK:-/var/tmp/l2angle-container}
+mkdir -p "$WORK"
+log() { echo "[container-test $(date -u +%H:%M:%S)] $*"; }
+
+for tool in podman buildah; do
+  command -v $tool >/dev/null || { echo "container-test needs $tool (apt-get install podman buildah debootstrap)"; exit 2; }
+done
+
+# 1. The base image: Debian bookworm minbase from the mirror apt already uses.
+if ! podman "${STORE[@]}" image exists "$BASE_IMAGE"; then
+  command -v debootstrap >/dev/null || { echo "container-test needs debootstrap"; exit 2; }
+  mirror=${DEBIAN_MIRROR:-$(grep -hoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null \
+             | awk '{print $2}' | head -1)}
+  mirror=${mirror:-http://deb.debian.org/debian}
+  log "debootstrap bookworm from $mirror"
+  rm -rf "$WORK/rootfs"
+  debootstrap --variant=minbase bookworm "$WORK/rootfs" "$mirror" > "$WORK/debootstrap.log" 2>&1
+  tar -C "$WORK/rootfs" -c . | podman "${STORE[@]}" import - "$BASE_IMAGE"
+fi
+
+# 2. The build: CPU-only torch from a local wheel folder inside the context (the CPU index is not reachable here).
+build_args=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
+if [ -n "$TORCH_WHEEL" ]; then
+  mkdir -p .whl
+  ln -f "$TORCH_WHEEL" .whl/ 2>/dev/null || cp -u "$TORCH_WHEEL" .whl/
+  build_args+=(--build-arg "TORCH_WHEEL_DIR=.whl")
+fi
+# pip inside the build trusts what the host's pip trusts (a TLS-inspecting proxy's CA, if any)
+host_ca=${PIP_CERT:-/etc/ssl/certs/ca-certificates.crt}
+if [ -f "$host_ca" ]; then
+  mkdir -p .whl && cp "$host_ca" .whl/ca-bundle.crt
+  build_args+=(--build-arg "PIP_CA_BUNDLE=.whl/ca-bundle.crt")
+fi
+log "building $IMAGE"
+t0=$(date +%s)
+podman "${STORE[@]}" build --isolation chroot "${build_args[@]}" -t "$IMAGE" -f Dockerfile . > "$WORK/build.log" 2>&1 \
+  || { tail -40 "$WORK/build.log"; echo "build failed (log: $WORK/build.log)"; exit 1; }
+t1=$(date +%s)
+size=$(podman "${STORE[@]}" image inspect "$IMAGE" --format '{{.Size}}')
+log "built in $((t1 - t0)) s, image size $((size / 1000000)) MB"
+
+# 3. Smoke test: run the image's own command as its own user, on the host network.
+ctr=$(buildah "${STORE[@]}" from "$IMAGE")
+cleanup() {
+  if [ -n "${pid:-}" ]; then kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; fi
+  sleep 1
+  buildah "${STORE[@]}" rm "$ctr" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+user=$(podman "${STORE[@]}" image inspect "$IMAGE" --format '{{.Config.User}}')
+[ "$user" = "app" ] || { echo "the image must run as the non-root user 'app', not '$user'"; exit 1; }
+setsid buildah "${STORE[@]}" run --isolation chroot --user app --env PORT=$PORT --env L2_WEB_WORKERS=2 "$ctr" -- \
+  gunicorn -c gunicorn.conf.py app:server > "$WORK/run.log" 2>&1 &
+pid=$!
+ok=""
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$PORT/health" -o "$WORK/health.json" 2>/dev/null; then ok=1; break; fi
+  kill -0 $pid 2>/dev/null || break
+  sleep 1
+done
+[ -n "$ok" ] || { tail -30 "$WORK/run.log"; echo "gunicorn did not answer /health"; exit 1; }
+t2=$(date +%s)
+log "health: $(cat "$WORK/health.json")"
+grep -q '"status":"ok"' "$WORK/health.json" || { echo "/health is not ok"; exit 1; }
+"$ROOT/.venv/bin/python" - "$PORT" "$WORK/run.log" <<'PY'
+import sys, httpx
+base = f"http://127.0.0.1:{sys.argv[1]}"
+page = httpx.get(base + "/", timeout=30)
+assert page.status_code == 200 and "_dash-config" in page.text, page.status_code
+assert "Content-Security-Policy" in page.headers, "security headers missing"
+deps = httpx.get(base + "/_dash-dependencies", timeout=30).json()
+layout = httpx.get(base + "/_dash-layout", timeout=30)
+assert layout.status_code == 200
+sys.path.insert(0, ".")
+from benchmarks.load import initial_payloads  # noqa: E402  (the load benchmark's payload builder)
+payloads = initial_payloads(deps, layout.json())
+assert payloads, "the page has no server callbacks to try"
+answered = 0
+for payload in payloads[:5]:
+    r = httpx.post(base + "/_dash-update-component", json=payload, timeout=60)
+    assert r.status_code in (200, 204), (payload["output"], r.status_code, r.text[:300])
+    answered += 1
+log = open(sys.argv[2]).read()
+assert "Booting worker" in log, "gunicorn did not start its workers"
+print(f"page {len(page.text)} bytes, {len(deps)} callbacks, {answered} callback(s) answered")
+PY
+who=$(buildah "${STORE[@]}" run --isolation chroot --user app "$ctr" -- id -un)
+[ "$who" = "app" ] || { echo "not running as app"; exit 1; }
+log "smoke test passed (gunicorn as '$who', startup $((t2 - t1)) s)"
+mkdir -p benchmarks/results
+cat > benchmarks/results/container.md <<MD
+## Container image (make container-test)
+
+| what | value |
+| --- | --- |
+| date (UTC) | $(date -u +%Y-%m-%dT%H:%MZ) |
+| base image | $BASE_IMAGE (Debian bookworm minbase, debootstrap) |
+| torch | ${TORCH_WHEEL:+local wheel $(basename "$TORCH_WHEEL")}${TORCH_WHEEL:-PyTorch CPU index} |
+| build time (podman, vfs, chroot isolation; layer cache as found) | $((t1 - t0)) s |
+| image size | $((size / 1000000)) MB |
+| gunicorn start → /health ok | $((t2 - t1)) s |
+| smoke test | gunicorn as non-root 'app', /health ok, page + callbacks answered |
+MD
+log "wrote benchmarks/results/container.md"
