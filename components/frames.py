@@ -1,0 +1,128 @@
+"""Smooth sliders: Python builds every frame of a figure, a few lines of clientside JS pick one.
+
+``frames_payload`` turns a list of complete figures (one per slider value) into a compact store:
+the first figure as the base plus, per frame, only the trace and layout keys that differ.
+``register_frame_player`` wires a slider to a figure and its readouts through that store, with no
+server round trip while dragging.  ``apply_frame`` is the Python twin of the JS (used by tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from dash import Input, Output, State, clientside_callback, dcc
+
+from jobs.artifacts import atomic_write_bytes
+from models import config
+
+log = logging.getLogger(__name__)
+
+
+def _plain(fig: go.Figure) -> dict:
+    return json.loads(pio.to_json(fig, validate=False, engine="json"))
+
+
+def frames_payload(values: Sequence[float], figures: Sequence[go.Figure],
+                   readouts: Sequence[Sequence[str]]) -> dict:
+    """A JSON-ready store {values, base, frames}: frame k holds the keys where figure k differs from the base."""
+    if not (len(values) == len(figures) == len(readouts)) or not figures:
+        raise ValueError("values, figures and readouts must be non-empty and of equal length")
+    plain = [_plain(f) for f in figures]
+    base = plain[0]
+    n_traces = len(base["data"])
+    frames = []
+    for fig, ro in zip(plain, readouts, strict=True):
+        if len(fig["data"]) != n_traces:
+            raise ValueError("every frame must have the same number of traces")
+        traces = {}
+        for idx, (t, t0) in enumerate(zip(fig["data"], base["data"], strict=True)):
+            diff = {k: v for k, v in t.items() if t0.get(k) != v}
+            if diff:
+                traces[str(idx)] = diff
+        layout = {k: v for k, v in fig["layout"].items() if base["layout"].get(k) != v}
+        frames.append({"traces": traces, "layout": layout, "readouts": [str(r) for r in ro]})
+    return {"values": [float(v) for v in values], "base": base, "frames": frames}
+
+
+def nearest_frame(values: Sequence[float], value) -> int | None:
+    """Index of the grid value nearest to ``value`` (None for a missing or non-numeric value)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    if v != v:  # NaN
+        return None
+    return min(range(len(values)), key=lambda k: abs(values[k] - v))
+
+
+def apply_frame(payload: dict, value) -> tuple[dict, list[str]] | None:
+    """The figure dict and readouts shown for a slider value (what the clientside JS does)."""
+    k = nearest_frame(payload["values"], value)
+    if k is None:
+        return None
+    fr = payload["frames"][k]
+    base = payload["base"]
+    data = [dict(t, **fr["traces"].get(str(i), {})) for i, t in enumerate(base["data"])]
+    return {"data": data, "layout": dict(base["layout"], **fr["layout"])}, list(fr["readouts"])
+
+
+_PICK_JS = """
+function(value, store) {
+    const nu = window.dash_clientside.no_update;
+    const n = %d;
+    const v = Number(value);
+    if (!store || value === null || value === undefined || !isFinite(v)) { return Array(n + 1).fill(nu); }
+    let k = 0;
+    store.values.forEach(function(x, i) { if (Math.abs(x - v) < Math.abs(store.values[k] - v)) { k = i; } });
+    const fr = store.frames[k];
+    const data = store.base.data.map(function(t, i) { return Object.assign({}, t, fr.traces[String(i)] || {}); });
+    const fig = {data: data, layout: Object.assign({}, store.base.layout, fr.layout)};
+    return [fig].concat(fr.readouts);
+}
+"""
+
+
+def register_frame_player(fig_id: str, ctl_id: str, store_id: str, readout_ids: Sequence[str]) -> None:
+    """Clientside callback: slider value → nearest frame of the store → figure + readout texts."""
+    clientside_callback(
+        _PICK_JS % len(readout_ids),
+        [Output(fig_id, "figure")] + [Output(r, "children") for r in readout_ids],
+        Input(ctl_id, "value"),
+        State(store_id, "data"),
+    )
+
+
+def frames_store(store_id: str, payload: dict | None) -> dcc.Store:
+    """The dcc.Store holding a figure's frames (sent once with the page)."""
+    return dcc.Store(id=store_id, data=payload)
+
+
+def cached_payload(name: str, sources: Sequence[str | Path], build: Callable[[], dict]) -> dict:
+    """A frames payload cached as JSON under L2_CACHE_DIR/frames, keyed by the source files it depends on.
+
+    Building every frame of a figure with plotly takes seconds; a cache makes later starts (and the
+    other gunicorn workers) instant.  A missing or unreadable cache file is simply rebuilt.
+    """
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for src in sources:
+        h.update(Path(src).read_bytes())
+    digest = h.hexdigest()[:16]
+    path = config.CACHE_DIR / "frames" / f"{name}-{digest}.json"
+    try:
+        payload = json.loads(path.read_text())
+        if isinstance(payload, dict) and {"values", "base", "frames"} <= payload.keys():
+            return payload
+    except (OSError, ValueError):
+        pass
+    payload = build()
+    try:
+        atomic_write_bytes(path, json.dumps(payload, separators=(",", ":")).encode())
+    except OSError as exc:  # a read-only cache only costs speed
+        log.warning("cannot cache frames %s: %s", path, exc)
+    return payload
