@@ -1,18 +1,27 @@
-"""The page shell: header, credit, the sections in reading order, permalink state.
+"""The page shell: header with credit, the sections in reading order, and permalinks.
 
-Owned by the MNIST/page work (issue 3).  Minimal for now: stacks every section that exists.
+Permalinks: every section module may expose ``URL_STATE = {query_key: (component id, property,
+parse)}``.  On load a server callback parses the query with those functions and sets the controls
+(bad values fall back to the defaults, listed in a visible notice); a clientside callback writes
+the current state back with history.replaceState, so the address bar is always a shareable link.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+from urllib.parse import parse_qs
 
-from dash import dcc, html
+import dash
+from dash import Input, Output, dcc, html
 
 from components import SECTIONS
 
 log = logging.getLogger(__name__)
+
+ORIGINAL_URL = "https://thomas-tanay.github.io/post--L2-regularization/"
+PAPER_URL = "https://arxiv.org/abs/1806.11186"
+MAX_QUERY = 2000
 
 
 def _section_modules():
@@ -30,13 +39,112 @@ def _section_modules():
 MODULES = _section_modules()
 
 
-def layout():
+def url_state() -> dict[str, tuple[str, str, object]]:
+    """All sections' URL_STATE entries merged (a key defined twice keeps the first, in reading order)."""
+    out: dict[str, tuple] = {}
+    for mod in MODULES:
+        for key, spec in (getattr(mod, "URL_STATE", None) or {}).items():
+            if key in out:
+                log.warning("URL key %r of %s is already used; ignored", key, mod.__name__)
+                continue
+            out[key] = spec
+    return out
+
+
+URL_STATE = url_state()
+URL_KEYS = list(URL_STATE)
+
+
+def header() -> html.Header:
+    """Title, subtitle and the credit to the original article."""
+    return html.Header(
+        [
+            html.H1("A New Angle on L2 Regularization"),
+            html.P(
+                "Why weight decay makes linear classifiers, and some neural networks, harder to fool — "
+                "an interactive explainer you can drag, share and reproduce.",
+                className="subtitle",
+            ),
+            html.P(
+                [
+                    "An interactive rebuild of ",
+                    html.A("“A New Angle on L2 Regularization”", href=ORIGINAL_URL, id="credit-original"),
+                    " by Thomas Tanay and Lewis D. Griffin (2018; ",
+                    html.A("paper, arXiv:1806.11186", href=PAPER_URL, id="credit-paper"),
+                    "), recomputed from scratch and extended. Their ideas; our code, figures and words.",
+                ],
+                className="credit",
+                id="credit",
+            ),
+        ],
+        className="page-header",
+    )
+
+
+def layout() -> html.Div:
     """The whole article (called on each page load)."""
     return html.Div(
-        [dcc.Location(id="url", refresh=False)] + [m.layout() for m in MODULES],
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="page-url-keys", data=URL_KEYS),
+            dcc.Store(id="page-url-sink"),
+            header(),
+            html.Div(id="page-notice", className="page-notice", role="status", hidden=True),
+        ]
+        + [m.layout() for m in MODULES],
         className="article",
     )
 
 
+def parse_query(search: str | None) -> tuple[dict[str, object], list[str]]:
+    """Parse a query string with the sections' parsers → ({key: value}, [problems]); never raises."""
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    if not search or not isinstance(search, str):
+        return values, problems
+    if len(search) > MAX_QUERY:
+        return values, ["the link's settings are too long; showing the defaults"]
+    try:
+        query = parse_qs(search.lstrip("?"), keep_blank_values=True)
+    except ValueError:
+        return values, ["the link's settings could not be read; showing the defaults"]
+    for key, raw in query.items():
+        if key not in URL_STATE:
+            problems.append(f"unknown setting “{key[:40]}” ignored")
+            continue
+        parse = URL_STATE[key][2]
+        try:
+            values[key] = parse(raw[-1])
+        except (ValueError, TypeError) as exc:
+            problems.append(f"{key}={raw[-1][:40]!r} is not valid ({exc}); using the default")
+    return values, problems
+
+
 def register(app) -> None:
-    """Hook for page-level callbacks (permalinks); section callbacks register on import."""
+    """Page-level callbacks: restore controls from the URL on load; write them back as they change."""
+    if not URL_KEYS:
+        return
+    outputs = [Output(cid, prop, allow_duplicate=True) for cid, prop, _ in URL_STATE.values()]
+
+    @app.callback(
+        *outputs,
+        Output("page-notice", "children"),
+        Output("page-notice", "hidden"),
+        Input("url", "search"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def restore_from_url(search):
+        """Set each control named in the query; invalid values keep the default and are listed."""
+        values, problems = parse_query(search)
+        out = [values.get(k, dash.no_update) for k in URL_KEYS]
+        if problems:
+            note = "Some settings in this link were not understood: " + "; ".join(problems) + "."
+            return *out, note, False
+        return *out, "", True
+
+    app.clientside_callback(
+        dash.ClientsideFunction(namespace="l2page", function_name="writeUrl"),
+        Output("page-url-sink", "data"),
+        Input("page-url-keys", "data"),
+        *[Input(cid, prop) for cid, prop, _ in URL_STATE.values()],
+    )

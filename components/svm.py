@@ -1,0 +1,1007 @@
+"""§2 (end): linear SVM and logistic regression on an MNIST digit pair — three linked views (F10–F12).
+
+A server callback computes every frame of a (pair, loss) sweep once into ``store-svm-frames``; the
+λ slider only picks a frame in the browser (assets/page.js).  A λ between grid points is fitted by
+the worker (job kind ``fit-lambda``) and shown as one extra frame; the mirror view's images can be
+any training or test image, with mirrors computed here from the current w.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from functools import lru_cache
+
+import dash
+import numpy as np
+import plotly.graph_objects as go
+from dash import Input, Output, State, ctx, dcc, html
+from plotly.subplots import make_subplots
+
+from components import mnist_data as md
+from components.common import (
+    DIVERGING_COLORSCALE,
+    IMAGE_COLORSCALE,
+    PALETTE,
+    base_layout,
+    figure_block,
+    graph,
+    markdown,
+    readouts,
+    section,
+    slider,
+)
+from models import config
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PAIR = "{}-{}".format(*config.DEFAULT_PAIR)
+DEFAULT_LOSS = "hinge"
+DEFAULT_LAM_INDEX = 40  # λ = 10^-2
+LOSS_LABELS = {"hinge": "hinge (SVM)", "logistic": "softplus (logistic regression)"}
+IMAGE_SETS = ("train", "test")
+READOUT_IDS = ("ro-svm-lam", "ro-svm-dadv", "ro-svm-err-train", "ro-svm-err-test", "ro-svm-theta", "ro-svm-wnorm")
+MIRROR_READOUT_IDS = ("ro-svm-xdist", "ro-svm-ydist")
+BAND_FILL = "rgba(213, 94, 0, 0.12)"
+
+
+# ----------------------------------------------------------------------------------------------
+# Parsing (also used by the permalinks)
+
+
+def parse_pair(raw: str) -> str:
+    """'7-9' style pair text → canonical 'a-b' (a < b); ValueError if not two different digits."""
+    a, b = config.parse_pair(raw)
+    return f"{a}-{b}"
+
+
+def parse_loss(raw: str) -> str:
+    """'hinge' or 'logistic'; anything else raises ValueError."""
+    if raw not in config.LOSSES:
+        raise ValueError(f"loss must be one of {', '.join(config.LOSSES)}, got {raw!r}")
+    return raw
+
+
+def parse_lam_index(raw: str) -> int:
+    """A λ grid index 0..80 (integer text); out of range or malformed raises ValueError."""
+    if not str(raw).strip().lstrip("-").isdigit() or not 0 <= int(raw) < config.N_LAMBDA:
+        raise ValueError(f"lam must be a grid index 0..{config.N_LAMBDA - 1}, got {raw!r}")
+    return int(raw)
+
+
+def parse_lam_value(raw: str) -> float:
+    """An off-grid λ in [1e-6, 1e2]; ValueError otherwise."""
+    try:
+        lam = float(raw)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"λ must be a number, got {raw!r}") from exc
+    if not (math.isfinite(lam) and config.LAMBDAS[0] <= lam <= config.LAMBDAS[-1]):
+        raise ValueError(f"λ must be between 1e-6 and 1e2, got {raw!r}")
+    return lam
+
+
+def parse_image_set(raw: str) -> str:
+    """'train' or 'test'."""
+    if raw not in IMAGE_SETS:
+        raise ValueError(f"image set must be train or test, got {raw!r}")
+    return raw
+
+
+def parse_image_index(raw: str) -> int:
+    """A non-negative image index (range checked against the set when used)."""
+    if not str(raw).strip().isdigit():
+        raise ValueError(f"image index must be a whole number ≥ 0, got {raw!r}")
+    return int(raw)
+
+
+URL_STATE = {
+    "pair": ("ctl-svm-pair", "value", parse_pair),
+    "loss": ("ctl-svm-loss", "value", parse_loss),
+    "lam": ("ctl-svm-lambda", "value", parse_lam_index),
+    "lamv": ("ctl-svm-lam-custom", "value", parse_lam_value),
+    "xset": ("ctl-svm-x-set", "value", parse_image_set),
+    "xi": ("ctl-svm-x-index", "value", parse_image_index),
+    "yset": ("ctl-svm-y-set", "value", parse_image_set),
+    "yi": ("ctl-svm-y-index", "value", parse_image_index),
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Frames → figures.  ``apply_updates`` is the Python twin of l2page.apply in assets/page.js.
+
+
+def apply_updates(base: dict, *updates: dict | None) -> go.Figure:
+    """A figure from a base figure dict and per-trace updates {trace index (str): {prop: value}}."""
+    data = [dict(t) for t in base["data"]]
+    for upd in updates:
+        for key, props in (upd or {}).items():
+            data[int(key)].update(props)
+    return go.Figure({"data": data, "layout": base["layout"]})
+
+
+def message_figure(text: str, height: int = 300) -> go.Figure:
+    """An empty figure that states a problem (missing artifact, bad input) in plain words."""
+    fig = go.Figure()
+    base_layout(fig, height=height)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(
+        text=text,
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font=dict(size=15, color=PALETTE["adversarial"]),
+    )
+    return fig
+
+
+def plane_traces(fig: go.Figure, pf: md.PlaneFrames, y_shown: np.ndarray, row: int = 1, col: int = 1) -> None:
+    """Traces 0–5 of a tilting-plane panel: band, class I, class J, boundary, ŵ arrow, centroids."""
+    kw = dict(row=row, col=col)
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="lines",
+            fill="toself",
+            fillcolor=BAND_FILL,
+            line=dict(width=0),
+            name="band ±d_adv",
+            hoverinfo="skip",
+        ),
+        **kw,
+    )
+    u = md.rounded(pf.u, 3)
+    for label, cls in ((-1.0, "I"), (1.0, "J")):
+        fig.add_trace(
+            go.Scatter(
+                x=[x for x, yy in zip(u, y_shown, strict=True) if yy == label],
+                y=[],
+                mode="markers",
+                name=f"class {cls}",
+                marker=dict(size=5, color=PALETTE[cls], opacity=0.55),
+                hoverinfo="skip",
+            ),
+            **kw,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[], y=[], mode="lines", name="boundary", line=dict(color=PALETTE["boundary"], width=2), hoverinfo="skip"
+        ),
+        **kw,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="lines+markers",
+            name="ŵ",
+            hoverinfo="skip",
+            line=dict(color=PALETTE["adversarial"], width=3),
+            marker=dict(symbol="arrow", size=[0, 14], angleref="previous", color=PALETTE["adversarial"]),
+        ),
+        **kw,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="markers+text",
+            name="centroids",
+            text=["i", "j"],
+            textposition="top center",
+            textfont=dict(size=16),
+            marker=dict(
+                size=13, symbol="diamond", color=[PALETTE["I"], PALETTE["J"]], line=dict(color="black", width=1.5)
+            ),
+            hovertemplate="centroid %{text}<extra></extra>",
+        ),
+        **kw,
+    )
+    axis = dict(row=row, col=col)
+    fig.update_xaxes(range=list(pf.u_range), autorange=False, title_text="u = x·ẑ (centroid direction)", **axis)
+    fig.update_yaxes(range=list(pf.v_range), autorange=False, title_text="v = x·n̂ (tilt direction)", **axis)
+
+
+def plane_updates(frame: dict, y_shown: np.ndarray | list, first: int = 0) -> dict:
+    """Per-trace updates of the plane panel (traces first..first+5) from a frame of mnist_data.plane_frame."""
+    v = frame["v"]
+    ys = list(y_shown)
+    return {
+        str(first): {"x": frame["band"][0], "y": frame["band"][1]},
+        str(first + 1): {"y": [vv for vv, yy in zip(v, ys, strict=True) if yy < 0]},
+        str(first + 2): {"y": [vv for vv, yy in zip(v, ys, strict=True) if yy > 0]},
+        str(first + 3): {"x": frame["boundary"][0], "y": frame["boundary"][1]},
+        str(first + 4): {"x": frame["arrow"][0], "y": frame["arrow"][1]},
+        str(first + 5): {"x": frame["centroids"][0], "y": frame["centroids"][1]},
+    }
+
+
+def frame_readouts(rows: md.ModelRows, k: int) -> list[str]:
+    """Readout texts of model k, in READOUT_IDS order."""
+    lam = float(rows.lam[k])
+    return [
+        f"{md.lambda_label(lam)} = {lam:.3g}",
+        md.fmt_num(float(rows.d_adv[k])),
+        md.fmt_percent(float(rows.err_train[k])),
+        md.fmt_percent(float(rows.err_test[k])),
+        md.fmt_angle(float(rows.theta[k])),
+        md.fmt_num(float(rows.w_norm[k])),
+    ]
+
+
+def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
+    """F10 skeleton: per-class histograms of y·d(x) with the scaled loss, and metrics against λ."""
+    edges = np.asarray(sweep.hist_edges, dtype=np.float64)
+    centers = md.rounded((edges[:-1] + edges[1:]) / 2, 4)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.58, 0.42],
+        horizontal_spacing=0.14,
+        specs=[[{"secondary_y": True}, {"secondary_y": True}]],
+    )
+    width = float(edges[1] - edges[0])
+    for cls in ("I", "J"):
+        fig.add_trace(
+            go.Bar(
+                x=centers,
+                y=[],
+                width=width,
+                name=f"class {cls}",
+                marker_color=PALETTE[cls],
+                opacity=0.6,
+                hovertemplate="y·d = %{x:.2f}: %{y} points<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    fig.add_trace(
+        go.Scatter(x=[], y=[], mode="lines", name="loss f(‖w‖ z)", line=dict(color=PALETTE["boundary"], width=2)),
+        row=1,
+        col=1,
+        secondary_y=True,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[0, 0.6],
+            mode="lines+text",
+            name="z = 1/‖w‖",
+            text=["", "1/‖w‖"],
+            textposition="top center",
+            line=dict(color=PALETTE["adversarial"], width=2, dash="dot"),
+        ),
+        row=1,
+        col=1,
+        secondary_y=True,
+    )
+    lam = md.rounded(sweep.lam, 10)
+    fig.add_trace(
+        go.Scatter(
+            x=lam,
+            y=md.rounded(sweep.err_train, 3),
+            name="err_train %",
+            mode="lines",
+            line=dict(color=PALETTE["accent"]),
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=lam, y=md.rounded(sweep.err_test, 3), name="err_test %", mode="lines", line=dict(color=PALETTE["purple"])
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=lam,
+            y=md.rounded(sweep.d_adv, 4),
+            name="d_adv",
+            mode="lines",
+            line=dict(color=PALETTE["adversarial"], dash="dash"),
+        ),
+        row=1,
+        col=2,
+        secondary_y=True,
+    )
+    err_max = float(max(np.max(sweep.err_train), np.max(sweep.err_test), 1.0)) * 1.1
+    fig.add_trace(
+        go.Scatter(
+            x=[], y=[0, err_max], mode="lines", line=dict(color="#666", width=1), showlegend=False, hoverinfo="skip"
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            marker=dict(size=9, color=[PALETTE["accent"], PALETTE["purple"]]),
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="markers",
+            showlegend=False,
+            hoverinfo="skip",
+            marker=dict(size=9, color=PALETTE["adversarial"]),
+        ),
+        row=1,
+        col=2,
+        secondary_y=True,
+    )
+    base_layout(fig, height=360, barmode="overlay", bargap=0)
+    used = np.flatnonzero((np.asarray(sweep.hist_I).sum(0) + np.asarray(sweep.hist_J).sum(0)) > 0)
+    lo, hi = (edges[used[0]], edges[used[-1] + 1]) if used.size else (edges[0], edges[-1])
+    fig.update_xaxes(range=[float(lo), float(hi)], autorange=False, title_text="y·d(x) (signed distance)", row=1, col=1)
+    fig.update_yaxes(title_text="training points", row=1, col=1, secondary_y=False)
+    fig.update_yaxes(range=[0, 3], autorange=False, title_text="loss", showgrid=False, row=1, col=1, secondary_y=True)
+    fig.update_xaxes(type="log", title_text="λ", exponentformat="power", row=1, col=2)
+    fig.update_yaxes(range=[0, err_max], autorange=False, title_text="error (%)", row=1, col=2, secondary_y=False)
+    d_max = float(np.max(sweep.d_adv)) * 1.1 or 1.0
+    fig.update_yaxes(
+        range=[0, d_max], autorange=False, title_text="d_adv", showgrid=False, row=1, col=2, secondary_y=True
+    )
+    fig.update_layout(legend=dict(font=dict(size=11)))
+    return fig
+
+
+def loss_updates(rows: md.ModelRows, k: int, loss: str, edges: np.ndarray) -> dict:
+    """Per-trace updates of F10 for model k."""
+    z = np.linspace(float(edges[0]), float(edges[-1]), 121)
+    t = 1.0 / float(rows.w_norm[k])
+    lam = float(rows.lam[k])
+    return {
+        "0": {"y": np.asarray(rows.hist_I[k]).astype(int).tolist()},
+        "1": {"y": np.asarray(rows.hist_J[k]).astype(int).tolist()},
+        "2": {"x": md.rounded(z, 4), "y": md.rounded(np.minimum(md.loss_curve(loss, float(rows.w_norm[k]), z), 50), 3)},
+        "3": {"x": [round(t, 5), round(t, 5)]},
+        "7": {"x": [lam, lam]},
+        "8": {"x": [lam, lam], "y": md.rounded([rows.err_train[k], rows.err_test[k]], 3)},
+        "9": {"x": [lam], "y": md.rounded([rows.d_adv[k]], 4)},
+    }
+
+
+def plane_base(pf: md.PlaneFrames, y_shown: np.ndarray) -> go.Figure:
+    """F11 skeleton: the tilting plane (traces 0–5) and the weight vector as a 28×28 image (trace 6)."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.68, 0.32],
+        horizontal_spacing=0.1,
+        subplot_titles=("tilting plane (ẑ, n̂)", "w as an image (blue +, red −)"),
+    )
+    plane_traces(fig, pf, y_shown)
+    fig.add_trace(
+        go.Heatmap(
+            z=[], zmin=-100, zmax=100, colorscale=DIVERGING_COLORSCALE, showscale=False, hoverinfo="skip", name="w"
+        ),
+        row=1,
+        col=2,
+    )
+    base_layout(fig, height=440)
+    fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
+    image_axes(fig, 1, 2)
+    return fig
+
+
+def image_axes(fig: go.Figure, row: int, col: int) -> None:
+    fig.update_xaxes(visible=False, range=[-0.5, 27.5], autorange=False, constrain="domain", row=row, col=col)
+    fig.update_yaxes(
+        visible=False,
+        range=[27.5, -0.5],
+        autorange=False,
+        scaleanchor=_axis_name(fig, row, col),
+        constrain="domain",
+        row=row,
+        col=col,
+    )
+
+
+def _axis_name(fig: go.Figure, row: int, col: int) -> str:
+    ref = fig.get_subplot(row, col)
+    return ref.xaxis.plotly_name.replace("axis", "")
+
+
+def mirror_base(pf: md.PlaneFrames) -> go.Figure:
+    """F12 skeleton: x, y and their mirrors in the plane (traces 0–3) and as images (traces 4–7)."""
+    fig = make_subplots(
+        rows=2,
+        cols=3,
+        column_widths=[0.5, 0.25, 0.25],
+        specs=[[{"rowspan": 2}, {}, {}], [None, {}, {}]],
+        horizontal_spacing=0.06,
+        vertical_spacing=0.12,
+        subplot_titles=(
+            "x, y and their mirrors in the plane",
+            "x (class I)",
+            "mirror x_m",
+            "y (class J)",
+            "mirror y_m",
+        ),
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[], y=[], mode="lines", name="boundary", line=dict(color=PALETTE["boundary"], width=2), hoverinfo="skip"
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="markers+text",
+            text=["x", "y"],
+            textposition="top center",
+            name="x, y",
+            marker=dict(size=11, color=[PALETTE["I"], PALETTE["J"]], line=dict(color="black", width=1)),
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="markers+text",
+            text=["x_m", "y_m"],
+            textposition="bottom center",
+            name="mirrors",
+            marker=dict(size=11, symbol="x", color=PALETTE["adversarial"]),
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[],
+            y=[],
+            mode="lines",
+            name="x → x_m",
+            hoverinfo="skip",
+            line=dict(color=PALETTE["adversarial"], width=1, dash="dot"),
+        ),
+        row=1,
+        col=1,
+    )
+    for r, c in ((1, 2), (1, 3), (2, 2), (2, 3)):
+        fig.add_trace(
+            go.Heatmap(z=[], zmin=0, zmax=100, colorscale=IMAGE_COLORSCALE, showscale=False, hoverinfo="skip"),
+            row=r,
+            col=c,
+        )
+    base_layout(fig, height=400, showlegend=False)
+    fig.update_xaxes(range=list(pf.u_range), autorange=False, title_text="u = x·ẑ", row=1, col=1)
+    fig.update_yaxes(range=list(pf.v_range), autorange=False, title_text="v = x·n̂", scaleanchor="x", row=1, col=1)
+    for r, c in ((1, 2), (1, 3), (2, 2), (2, 3)):
+        image_axes(fig, r, c)
+    return fig
+
+
+def pick_image(ctx_: md.PairContext, label: float, image_set: str, index: int | None) -> tuple[np.ndarray, int, str]:
+    """The chosen image of a class (train or test, index within that class) and a note if it was adjusted."""
+    X, y = (ctx_.X_train, ctx_.y_train) if image_set == "train" else (ctx_.X_test, ctx_.y_test)
+    idx = np.flatnonzero(y == label)
+    if index is None:
+        k = md.nearest_to_centroid(ctx_.X_train, ctx_.y_train, label) if image_set == "train" else 0
+        return X[idx[k]], k, ""
+    if not 0 <= index < idx.size:
+        return X[idx[0]], 0, f"index {index} is outside 0..{idx.size - 1}; showing 0"
+    return X[idx[index]], int(index), ""
+
+
+def mirror_frames(rows: md.ModelRows, pf: md.PlaneFrames, x: np.ndarray, y: np.ndarray) -> list[dict]:
+    """Per-model updates of F12's traces 1–3, 5, 7 and the readouts ‖x − x_m‖, ‖y − y_m‖."""
+    out = []
+    for k in range(len(rows.lam)):
+        w, b = rows.W[k], float(rows.bias[k])
+        xm, dx = md.mirror(x, w, b)
+        ym, dy = md.mirror(y, w, b)
+        pts = np.array([[x @ pf.z_hat, x @ pf.N_hat[k]], [y @ pf.z_hat, y @ pf.N_hat[k]]])
+        mir = np.array([[xm @ pf.z_hat, xm @ pf.N_hat[k]], [ym @ pf.z_hat, ym @ pf.N_hat[k]]])
+        seg_x = [pts[0, 0], mir[0, 0], None, pts[1, 0], mir[1, 0]]
+        seg_y = [pts[0, 1], mir[0, 1], None, pts[1, 1], mir[1, 1]]
+        out.append(
+            {
+                "upd": {
+                    "1": {"x": md.rounded(pts[:, 0], 3), "y": md.rounded(pts[:, 1], 3)},
+                    "2": {"x": md.rounded(mir[:, 0], 3), "y": md.rounded(mir[:, 1], 3)},
+                    "3": {
+                        "x": [None if v is None else round(float(v), 3) for v in seg_x],
+                        "y": [None if v is None else round(float(v), 3) for v in seg_y],
+                    },
+                    "5": {"z": md.image_list(xm)},
+                    "7": {"z": md.image_list(ym)},
+                },
+                "ro": [f"{np.linalg.norm(x - xm):.3f}", f"{np.linalg.norm(y - ym):.3f}"],
+            }
+        )
+    return out
+
+
+def model_frames(
+    rows: md.ModelRows, pf: md.PlaneFrames, y_shown: np.ndarray, loss: str, edges: np.ndarray
+) -> list[dict]:
+    """Per-model updates of F10, F11 and F12's boundary, plus the readouts."""
+    frames = []
+    for k in range(len(rows.lam)):
+        pl = md.plane_frame(pf, k, float(rows.d_adv[k]))
+        plane = plane_updates(pl, y_shown)
+        plane["6"] = {"z": md.weight_image(rows.W[k])}
+        frames.append(
+            {
+                "loss": loss_updates(rows, k, loss, edges),
+                "plane": plane,
+                "mirror": {"0": {"x": pl["boundary"][0], "y": pl["boundary"][1]}},
+                "ro": frame_readouts(rows, k),
+            }
+        )
+    return frames
+
+
+def sweep_payload(sweep: md.SweepLike, cx: md.PairContext) -> dict:
+    """Everything the browser needs for a (pair, loss): base figures and the 81 frames."""
+    rows = md.rows_from_sweep(sweep)
+    y_shown = cx.y_train[cx.shown]
+    pf = md.plane_frames(rows.W, rows.bias, sweep.centroid_i, sweep.centroid_j, cx.X_train[cx.shown])
+    edges = np.asarray(sweep.hist_edges, dtype=np.float64)
+    return {
+        "pair": [int(sweep.a), int(sweep.b)],
+        "loss": sweep.loss,
+        "base": {
+            "loss": loss_base(sweep, rows).to_plotly_json(),
+            "plane": plane_base(pf, y_shown).to_plotly_json(),
+            "mirror": mirror_base(pf).to_plotly_json(),
+        },
+        "frames": model_frames(rows, pf, y_shown, sweep.loss, edges),
+    }
+
+
+def make_svm_loss(payload: dict, k: int) -> go.Figure:
+    """F10 at grid index k (the same merge the browser does)."""
+    return apply_updates(payload["base"]["loss"], payload["frames"][k]["loss"])
+
+
+def make_svm_plane(payload: dict, k: int) -> go.Figure:
+    """F11 at grid index k."""
+    return apply_updates(payload["base"]["plane"], payload["frames"][k]["plane"])
+
+
+def make_svm_mirror(payload: dict, mirror: dict, k: int) -> go.Figure:
+    """F12 at grid index k, with the mirror store's images."""
+    return apply_updates(
+        payload["base"]["mirror"], payload["frames"][k]["mirror"], mirror["static"], mirror["frames"][k]["upd"]
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Data access (read-only, cached per process: the artifacts never change while serving)
+
+
+@lru_cache(maxsize=6)
+def grid(a: int, b: int, loss: str) -> tuple:
+    """(sweep, rows, plane frames, pair context) of a shipped sweep; raises ArtifactError/ImportError."""
+    from models.sweeps import load_sweep
+
+    sweep = load_sweep(a, b, loss)
+    cx = md.pair_context(a, b)
+    rows = md.rows_from_sweep(sweep)
+    pf = md.plane_frames(rows.W, rows.bias, sweep.centroid_i, sweep.centroid_j, cx.X_train[cx.shown])
+    return sweep, rows, pf, cx
+
+
+@lru_cache(maxsize=6)
+def cached_payload(a: int, b: int, loss: str) -> dict:
+    """The store payload of a (pair, loss), computed once per process."""
+    sweep, _, _, cx = grid(a, b, loss)
+    return sweep_payload(sweep, cx)
+
+
+def error_payload(message: str) -> dict:
+    """A store payload that makes all three views say what went wrong."""
+    figs = {name: message_figure(message).to_plotly_json() for name in ("loss", "plane", "mirror")}
+    return {"error": message, "figs": figs}
+
+
+def describe_error(exc: Exception, a: int, b: int, loss: str) -> str:
+    """One clear line for a missing or broken sweep artifact."""
+    if isinstance(exc, ImportError):
+        return "The sweep loader is not installed yet; the MNIST figures cannot be shown."
+    return (
+        f"The {loss} sweep for {a} vs {b} is missing or damaged ({exc}). "
+        f"Rebuild it with `python -m worker precompute --all`."
+    )
+
+
+def payload_for(pair: str, loss: str) -> dict:
+    """Store payload for control values (validated); never raises."""
+    try:
+        a, b = config.parse_pair(pair)
+        loss = parse_loss(loss)
+    except (ValueError, TypeError) as exc:
+        return error_payload(f"Invalid choice: {exc}")
+    try:
+        return cached_payload(a, b, loss)
+    except Exception as exc:  # noqa: BLE001 — any artifact problem becomes a message, not a traceback
+        log.warning("sweep %s-%s %s unavailable: %s", a, b, loss, exc)
+        return error_payload(describe_error(exc, a, b, loss))
+
+
+def custom_rows(a: int, b: int, loss: str, w: list, bias: float, lam: float) -> tuple:
+    """ModelRows and plane frames of an off-grid model (w, b), in the grid's axis ranges."""
+    sweep, _, pf_grid, cx = grid(a, b, loss)
+    w = np.asarray(w, dtype=np.float64)
+    if w.shape != (784,) or not np.all(np.isfinite(w)) or not np.any(w):
+        raise ValueError("the worker returned an unusable weight vector")
+    rows = md.rows_from_model(
+        w, float(bias), lam, cx, sweep.centroid_i, sweep.centroid_j, np.asarray(sweep.hist_edges, dtype=np.float64)
+    )
+    pf = md.plane_frames(
+        rows.W, rows.bias, sweep.centroid_i, sweep.centroid_j, cx.X_train[cx.shown], ranges_from=pf_grid
+    )
+    return sweep, rows, pf, cx
+
+
+def mirror_payload(pair: str, loss: str, xset: str, xi, yset: str, yi, custom: dict | None) -> tuple[dict | None, str]:
+    """Mirror frames for the chosen x (class I) and y (class J) over the grid (+ the off-grid model)."""
+    a, b = config.parse_pair(pair)
+    loss = parse_loss(loss)
+    _, rows, pf, cx = grid(a, b, loss)
+    notes = []
+    chosen = []
+    for label, iset, idx in ((-1.0, xset, xi), (1.0, yset, yi)):
+        iset = iset if iset in IMAGE_SETS else "train"
+        try:
+            index = None if idx in (None, "") else parse_image_index(str(idx))
+        except ValueError as exc:
+            notes.append(str(exc))
+            index = None
+        img, _, note = pick_image(cx, label, iset, index)
+        if note:
+            notes.append(note)
+        chosen.append(img)
+    x, y = chosen
+    out = {
+        "pair": [a, b],
+        "loss": loss,
+        "static": {"4": {"z": md.image_list(x)}, "6": {"z": md.image_list(y)}},
+        "frames": mirror_frames(rows, pf, x, y),
+        "custom": None,
+        "custom_key": None,
+    }
+    if custom and custom.get("pair") == [a, b] and custom.get("loss") == loss:
+        _, crow, cpf, _ = custom_rows(a, b, loss, custom["w"], custom["b"], custom["lam"])
+        out["custom"] = mirror_frames(crow, cpf, x, y)[0]
+        out["custom_key"] = custom.get("key")
+    return out, "; ".join(notes)
+
+
+# ----------------------------------------------------------------------------------------------
+# Layout
+
+PAIR_OPTIONS = [{"label": f"{a} vs {b}", "value": f"{a}-{b}"} for a, b in config.PAIRS]
+LAMBDA_MARKS = {s: f"1e{int(config.LAMBDA_EXPONENTS[s])}" for s in range(0, config.N_LAMBDA, 10)}
+
+
+def _image_picker(which: str, label: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=f"ctl-svm-{which}-index", className="control-label"),
+            dcc.Dropdown(
+                id=f"ctl-svm-{which}-set",
+                options=[{"label": "training image", "value": "train"}, {"label": "test image", "value": "test"}],
+                value="train",
+                clearable=False,
+                searchable=False,
+                className="svm-set",
+            ),
+            dcc.Input(
+                id=f"ctl-svm-{which}-index",
+                type="number",
+                min=0,
+                step=1,
+                placeholder="typical",
+                debounce=True,
+                className="svm-index",
+            ),
+            html.Button("random", id=f"ctl-svm-{which}-random", n_clicks=0, className="svm-button"),
+        ],
+        className="control svm-picker",
+    )
+
+
+LEAD_IN = r"""
+Everything so far can be checked on real data.  Take two MNIST digits, say 2 and 3, keep the first
+3000 training images of each, and train a linear classifier on them for each of the 81 values of λ
+on our grid, $10^{-6}$ to $10^{2}$ (pixels in $[0, 1]$).  The three views below are linked to one λ
+slider.  The first shows what the loss sees: the distribution of $y\,d(x)$ for each class under
+the trained model, with the loss $f(\|w\|\,z)$ drawn on top.  The second places the training
+points in the tilting plane spanned by the centroid direction $\hat z$ and the direction $\hat n$
+in which $w$ leans away from it.  The third takes one image of each class and reflects it through
+the boundary: the reflection $x_m = x - 2\,d(x)\,\hat w$ is the closest image the classifier
+puts on the other side, an adversarial example.
+"""
+
+PLANE_CAPTION = (
+    "Notice that the points move while the boundary barely turns: the plane is spanned by ẑ and by the "
+    "part of w orthogonal to ẑ, so it rotates with w inside the 784-dimensional space, and the points' "
+    "v-coordinates change as it does. The boundary is exactly cos θ·u + sin θ·v + b/‖w‖ = 0. At large λ, θ ≈ 0 "
+    "and n̂ is undefined; the view then borrows n̂ from the neighbouring λ."
+)
+
+
+def layout() -> html.Section:
+    """The SVM / logistic-regression section: controls, three linked views, job progress, prose."""
+    controls = [
+        html.Div(
+            [
+                html.Label("digit pair", htmlFor="ctl-svm-pair", className="control-label"),
+                dcc.Dropdown(id="ctl-svm-pair", options=PAIR_OPTIONS, value=DEFAULT_PAIR, clearable=False),
+            ],
+            className="control svm-pair",
+        ),
+        html.Div(
+            [
+                html.Label("loss", className="control-label"),
+                dcc.RadioItems(
+                    id="ctl-svm-loss",
+                    options=[{"label": v, "value": k} for k, v in LOSS_LABELS.items()],
+                    value=DEFAULT_LOSS,
+                    inline=True,
+                ),
+            ],
+            className="control svm-loss",
+        ),
+        slider(
+            "ctl-svm-lambda",
+            0,
+            config.N_LAMBDA - 1,
+            DEFAULT_LAM_INDEX,
+            step=1,
+            marks=LAMBDA_MARKS,
+            label="L2 regularization λ (grid of 81 values)",
+        ),
+        html.Div(
+            [
+                html.Label("or any λ in [1e-6, 1e2]:", htmlFor="ctl-svm-lam-custom", className="control-label"),
+                dcc.Input(
+                    id="ctl-svm-lam-custom",
+                    type="text",
+                    placeholder="e.g. 0.0035",
+                    debounce=True,
+                    inputMode="decimal",
+                    className="svm-lam-input",
+                ),
+                html.Button("compute", id="ctl-svm-lam-go", n_clicks=0, className="svm-button"),
+                html.Span("", id="ro-svm-job", className="svm-job", **{"aria-live": "polite"}),
+            ],
+            className="control svm-custom",
+        ),
+    ]
+    ro = readouts(
+        [
+            ("ro-svm-lam", "λ", "–"),
+            ("ro-svm-dadv", "d_adv", "–"),
+            ("ro-svm-err-train", "err_train", "–"),
+            ("ro-svm-err-test", "err_test", "–"),
+            ("ro-svm-theta", "θ", "–"),
+            ("ro-svm-wnorm", "‖w‖", "–"),
+        ]
+    )
+    stores = [
+        dcc.Store(id="store-svm-frames"),
+        dcc.Store(id="store-svm-mirror"),
+        dcc.Store(id="store-svm-custom"),
+        dcc.Store(id="store-svm-job"),
+        dcc.Interval(id="svm-job-poll", interval=400, disabled=True),
+    ]
+    blocks = [
+        figure_block(
+            "fig-svm-loss",
+            "F10 · What the loss sees",
+            [graph("fig-svm-loss", height=360)],
+            "Left: y·d(x) per class with the loss scaled by ‖w‖ (dotted tick at 1/‖w‖). Right: the whole "
+            "sweep. Notice err_train falls as λ shrinks while d_adv falls too: the model trades "
+            "robustness for fitting.",
+            controls=controls,
+            readout_row=ro,
+            wide=True,
+        ),
+        figure_block(
+            "fig-svm-plane", "F11 · The tilting plane", [graph("fig-svm-plane", height=440)], PLANE_CAPTION, wide=True
+        ),
+        figure_block(
+            "fig-svm-mirror",
+            "F12 · Mirror images are adversarial examples",
+            [graph("fig-svm-mirror", height=400)],
+            "Each image reflected through the boundary. For a hard pair such as 7 vs 9 at small λ the "
+            "mirror still looks like the original yet is classified as the other digit; for 0 vs 1 it "
+            "never does. Mirrors are computed from the current w.",
+            controls=[
+                _image_picker("x", "x (class I)"),
+                _image_picker("y", "y (class J)"),
+                html.Span("", id="ro-svm-img-note", className="svm-note"),
+            ],
+            readout_row=readouts([("ro-svm-xdist", "‖x − x_m‖", "–"), ("ro-svm-ydist", "‖y − y_m‖", "–")]),
+            wide=True,
+        ),
+    ]
+    return section("svm", "Linear classifiers on MNIST", [markdown(LEAD_IN)] + stores + blocks)
+
+
+# ----------------------------------------------------------------------------------------------
+# Callbacks
+
+
+@dash.callback(Output("store-svm-frames", "data"), Input("ctl-svm-pair", "value"), Input("ctl-svm-loss", "value"))
+def load_pair(pair, loss):
+    """New pair or loss: send every frame of its sweep (computed once per process)."""
+    return payload_for(pair, loss)
+
+
+@dash.callback(
+    Output("store-svm-mirror", "data"),
+    Output("ro-svm-img-note", "children"),
+    Input("ctl-svm-pair", "value"),
+    Input("ctl-svm-loss", "value"),
+    Input("ctl-svm-x-set", "value"),
+    Input("ctl-svm-x-index", "value"),
+    Input("ctl-svm-y-set", "value"),
+    Input("ctl-svm-y-index", "value"),
+    State("store-svm-custom", "data"),
+)
+def load_mirrors(pair, loss, xset, xi, yset, yi, custom):
+    """Mirror frames for the chosen images; bad choices fall back to defaults with a note."""
+    try:
+        return mirror_payload(pair, loss, xset, xi, yset, yi, custom if isinstance(custom, dict) else None)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("mirror frames failed: %s", exc)
+        return None, "Mirror images are unavailable for this choice."
+
+
+def _random_index(pair, image_set) -> int | None:
+    try:
+        a, b = config.parse_pair(pair)
+        cx = md.pair_context(a, b)
+    except Exception:  # noqa: BLE001
+        return None
+    y = cx.y_train if image_set != "test" else cx.y_test
+    label = -1.0 if ctx.triggered_id == "ctl-svm-x-random" else 1.0
+    n = int(np.sum(y == label))
+    return int(np.random.default_rng().integers(n)) if n else None
+
+
+@dash.callback(
+    Output("ctl-svm-x-index", "value"),
+    Input("ctl-svm-x-random", "n_clicks"),
+    State("ctl-svm-pair", "value"),
+    State("ctl-svm-x-set", "value"),
+    prevent_initial_call=True,
+)
+def random_x(_, pair, image_set):
+    """A random image of class I."""
+    return _random_index(pair, image_set)
+
+
+@dash.callback(
+    Output("ctl-svm-y-index", "value"),
+    Input("ctl-svm-y-random", "n_clicks"),
+    State("ctl-svm-pair", "value"),
+    State("ctl-svm-y-set", "value"),
+    prevent_initial_call=True,
+)
+def random_y(_, pair, image_set):
+    """A random image of class J."""
+    return _random_index(pair, image_set)
+
+
+def _custom_result(job: dict, a: int, b: int, loss: str, lam: float, images: tuple) -> dict:
+    result = job.get("result") or {}
+    w, bias = result.get("w"), result.get("b")
+    if w is None or bias is None:
+        raise ValueError("the worker's answer has no model")
+    _, rows, pf, cx = custom_rows(a, b, loss, w, float(bias), lam)
+    frame = model_frames(rows, pf, cx.y_train[cx.shown], loss, np.asarray(grid(a, b, loss)[0].hist_edges))[0]
+    payload = {
+        "pair": [a, b],
+        "loss": loss,
+        "lam": lam,
+        "key": job.get("key"),
+        "frame": frame,
+        "w": np.asarray(w, dtype=np.float64).tolist(),
+        "b": float(bias),
+        "mirror": None,
+    }
+    mir, _ = mirror_payload(f"{a}-{b}", loss, *images, payload)
+    payload["mirror"] = mir["custom"]
+    return payload
+
+
+@dash.callback(
+    Output("store-svm-job", "data"),
+    Output("svm-job-poll", "disabled"),
+    Output("ro-svm-job", "children"),
+    Output("store-svm-custom", "data", allow_duplicate=True),
+    Input("ctl-svm-lam-go", "n_clicks"),
+    Input("ctl-svm-lam-custom", "value"),
+    Input("svm-job-poll", "n_intervals"),
+    State("ctl-svm-pair", "value"),
+    State("ctl-svm-loss", "value"),
+    State("store-svm-job", "data"),
+    State("ctl-svm-x-set", "value"),
+    State("ctl-svm-x-index", "value"),
+    State("ctl-svm-y-set", "value"),
+    State("ctl-svm-y-index", "value"),
+    prevent_initial_call=True,
+)
+def off_grid_lambda(_, lam_text, __, pair, loss, job, xset, xi, yset, yi):
+    """Ask the worker for a λ between grid points, poll it, then show that model (never computed here)."""
+    from jobs import queue
+
+    nu = dash.no_update
+    try:
+        a, b = config.parse_pair(pair)
+        loss = parse_loss(loss)
+    except (ValueError, TypeError) as exc:
+        return None, True, f"Cannot compute: {exc}", nu
+    if ctx.triggered_id != "svm-job-poll":
+        if lam_text in (None, ""):
+            return nu, True, "", nu
+        try:
+            lam = parse_lam_value(lam_text)
+        except ValueError as exc:
+            return None, True, str(exc), nu
+        params = {"a": a, "b": b, "loss": loss, "lam": lam}
+        try:
+            status = queue.submit("fit-lambda", params)
+        except Exception as exc:  # noqa: BLE001
+            return None, True, f"The worker refused the job: {exc}", nu
+        job = {"key": status.get("key"), "params": params}
+    elif not isinstance(job, dict) or "key" not in job:
+        return None, True, "", nu
+    else:
+        status = queue.poll(job["key"])
+    state = status.get("state")
+    if state == "done":
+        p = job["params"]
+        if [p["a"], p["b"], p["loss"]] != [a, b, loss]:
+            return None, True, "The pair or loss changed; compute again.", nu
+        try:
+            custom = _custom_result(status, a, b, loss, float(p["lam"]), (xset, xi, yset, yi))
+        except Exception as exc:  # noqa: BLE001
+            log.warning("off-grid result unusable: %s", exc)
+            return None, True, f"The result could not be shown: {exc}", nu
+        return None, True, f"showing λ = {p['lam']:.4g} (computed by the worker)", custom
+    if state in ("failed", "busy"):
+        return None, True, f"Job {state}: {status.get('message') or 'no details'}", nu
+    pct = int(round(100 * float(status.get("progress") or 0.0)))
+    return job, False, f"computing λ = {job['params']['lam']:.4g}… {pct} % ({status.get('message') or state})", nu
+
+
+_SVM_OUTPUTS = (
+    [Output("fig-svm-loss", "figure"), Output("fig-svm-plane", "figure"), Output("fig-svm-mirror", "figure")]
+    + [Output(rid, "children") for rid in READOUT_IDS + MIRROR_READOUT_IDS]
+    + [Output("store-svm-custom", "data")]
+)
+
+dash.clientside_callback(
+    dash.ClientsideFunction(namespace="l2page", function_name="svm"),
+    *_SVM_OUTPUTS,
+    Input("ctl-svm-lambda", "value"),
+    Input("store-svm-frames", "data"),
+    Input("store-svm-mirror", "data"),
+    Input("store-svm-custom", "data"),
+)

@@ -1,0 +1,82 @@
+"""A sweep-shaped test double (same fields as models.sweeps.Sweep) built from real MNIST data.
+
+The models are ridge-regression fits w(λ) = argmin (1/n)‖Xw + b − y‖² + λ‖w‖² on the pair's training
+set: real regularized linear models whose tilt shrinks as λ grows, so frame code can be tested
+against models.geometry without the shipped sweep artifacts.  Every metric is computed from (w, b).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from models import config, geometry
+from models.mnist import pair_data
+
+EDGES = np.linspace(-8.0, 8.0, 81)
+
+
+@dataclass(frozen=True)
+class FakeSweep:
+    a: int
+    b: int
+    loss: str
+    lam: np.ndarray
+    W: np.ndarray
+    bias: np.ndarray
+    err_train: np.ndarray
+    err_test: np.ndarray
+    d_adv: np.ndarray
+    d_err: np.ndarray
+    theta: np.ndarray
+    w_norm: np.ndarray
+    hist_edges: np.ndarray
+    hist_I: np.ndarray
+    hist_J: np.ndarray
+    centroid_i: np.ndarray
+    centroid_j: np.ndarray
+    train_index: np.ndarray
+
+
+@lru_cache(maxsize=4)
+def fake_sweep(a: int = 2, b: int = 3, loss: str = "hinge") -> FakeSweep:
+    """Ridge path over the 81 λ of the grid for the pair, with metrics computed like the real sweep's."""
+    pd = pair_data(a, b)
+    X, y = pd.X_train, pd.y_train
+    mu = X.mean(axis=0)
+    Xc = X - mu
+    yc = y - y.mean()
+    n = len(y)
+    evals, evecs = np.linalg.eigh(Xc.T @ Xc / n)
+    proj = evecs.T @ (Xc.T @ yc / n)
+    lam = config.LAMBDAS
+    W = np.stack([evecs @ (proj / (evals + lm)) for lm in lam])
+    bias = y.mean() - W @ mu
+    i, j = geometry.class_centroids(X, y)
+    fields = {k: [] for k in ("err_train", "err_test", "d_adv", "d_err", "theta", "hist_I", "hist_J")}
+    for w, bb in zip(W, bias, strict=True):
+        yd = y * geometry.signed_distance(X, w, bb)
+        fields["err_train"].append(100 * np.mean(yd <= 0))
+        fields["err_test"].append(100 * np.mean(pd.y_test * geometry.signed_distance(pd.X_test, w, bb) <= 0))
+        fields["d_adv"].append(np.mean(yd))
+        fields["d_err"].append(geometry.error_distance(X, y, w, bb))
+        fields["theta"].append(geometry.tilting_angle(w, i, j))
+        fields["hist_I"].append(np.histogram(yd[y < 0], bins=EDGES)[0])
+        fields["hist_J"].append(np.histogram(yd[y > 0], bins=EDGES)[0])
+    arr = {k: np.asarray(v) for k, v in fields.items()}
+    return FakeSweep(
+        a,
+        b,
+        loss,
+        lam,
+        W.astype(np.float32).astype(np.float64),
+        bias,
+        w_norm=np.linalg.norm(W, axis=1),
+        hist_edges=EDGES,
+        centroid_i=i,
+        centroid_j=j,
+        train_index=pd.train_index,
+        **arr,
+    )
