@@ -42,6 +42,7 @@ def hero_base(pf: md.PlaneFrames, y_shown: np.ndarray, i: np.ndarray, j: np.ndar
         vertical_spacing=0.14,
         subplot_titles=("", f"centroid i (mean {HERO_PAIR[0]})", f"centroid j (mean {HERO_PAIR[1]})"),
     )
+    base_layout(fig, height=480)
     svm.plane_traces(fig, pf, y_shown)
     for row, img in ((1, i), (2, j)):
         fig.add_trace(
@@ -51,7 +52,6 @@ def hero_base(pf: md.PlaneFrames, y_shown: np.ndarray, i: np.ndarray, j: np.ndar
             row=row,
             col=2,
         )
-    base_layout(fig, height=480)
     fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
     for row in (1, 2):
         svm.image_axes(fig, row, 2)

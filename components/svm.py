@@ -243,6 +243,7 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
         horizontal_spacing=0.14,
         specs=[[{"secondary_y": True}, {"secondary_y": True}]],
     )
+    base_layout(fig, height=360, barmode="overlay", bargap=0)
     width = float(edges[1] - edges[0])
     for cls in ("I", "J"):
         fig.add_trace(
@@ -342,17 +343,35 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
         col=2,
         secondary_y=True,
     )
-    base_layout(fig, height=360, barmode="overlay", bargap=0)
     used = np.flatnonzero((np.asarray(sweep.hist_I).sum(0) + np.asarray(sweep.hist_J).sum(0)) > 0)
     lo, hi = (edges[used[0]], edges[used[-1] + 1]) if used.size else (edges[0], edges[-1])
     fig.update_xaxes(range=[float(lo), float(hi)], autorange=False, title_text="y·d(x) (signed distance)", row=1, col=1)
     fig.update_yaxes(title_text="training points", row=1, col=1, secondary_y=False)
-    fig.update_yaxes(range=[0, 3], autorange=False, title_text="loss", showgrid=False, row=1, col=1, secondary_y=True)
+    fig.update_yaxes(
+        range=[0, 3],
+        autorange=False,
+        title_text="loss",
+        showgrid=False,
+        tickmode="linear",
+        tick0=0,
+        dtick=0.5,
+        row=1,
+        col=1,
+        secondary_y=True,
+    )
     fig.update_xaxes(type="log", title_text="λ", exponentformat="power", row=1, col=2)
     fig.update_yaxes(range=[0, err_max], autorange=False, title_text="error (%)", row=1, col=2, secondary_y=False)
     d_max = float(np.max(sweep.d_adv)) * 1.1 or 1.0
     fig.update_yaxes(
-        range=[0, d_max], autorange=False, title_text="d_adv", showgrid=False, row=1, col=2, secondary_y=True
+        range=[0, d_max],
+        autorange=False,
+        title_text="d_adv",
+        showgrid=False,
+        tickmode="auto",
+        nticks=5,
+        row=1,
+        col=2,
+        secondary_y=True,
     )
     fig.update_layout(legend=dict(font=dict(size=11)))
     return fig
@@ -381,8 +400,9 @@ def plane_base(pf: md.PlaneFrames, y_shown: np.ndarray) -> go.Figure:
         cols=2,
         column_widths=[0.68, 0.32],
         horizontal_spacing=0.1,
-        subplot_titles=("tilting plane (ẑ, n̂)", "w as an image (blue +, red −)"),
+        subplot_titles=("", "w as an image (blue +, red −)"),
     )
+    base_layout(fig, height=440)
     plane_traces(fig, pf, y_shown)
     fig.add_trace(
         go.Heatmap(
@@ -391,7 +411,6 @@ def plane_base(pf: md.PlaneFrames, y_shown: np.ndarray) -> go.Figure:
         row=1,
         col=2,
     )
-    base_layout(fig, height=440)
     fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
     image_axes(fig, 1, 2)
     return fig
@@ -432,6 +451,7 @@ def mirror_base(pf: md.PlaneFrames) -> go.Figure:
             "mirror y_m",
         ),
     )
+    base_layout(fig, height=400, showlegend=False)
     fig.add_trace(
         go.Scatter(
             x=[], y=[], mode="lines", name="boundary", line=dict(color=PALETTE["boundary"], width=2), hoverinfo="skip"
@@ -483,7 +503,6 @@ def mirror_base(pf: md.PlaneFrames) -> go.Figure:
             row=r,
             col=c,
         )
-    base_layout(fig, height=400, showlegend=False)
     fig.update_xaxes(range=list(pf.u_range), autorange=False, title_text="u = x·ẑ", row=1, col=1)
     fig.update_yaxes(range=list(pf.v_range), autorange=False, title_text="v = x·n̂", scaleanchor="x", row=1, col=1)
     for r, c in ((1, 2), (1, 3), (2, 2), (2, 3)):

@@ -1,0 +1,234 @@
+"""F10–F12 figure builders and their frame data, checked against models.geometry on real MNIST data.
+
+The sweep is a test double with the artifact's fields (tests/test_fig_svm_support.py: ridge fits on
+the 2 vs 3 training set), so these tests do not depend on the shipped sweep artifacts.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import plotly
+import pytest
+
+from components import mnist_data as md
+from components import svm
+from models import geometry
+from tests.test_fig_svm_support import fake_sweep
+
+
+@pytest.fixture(autouse=True)
+def fake_grid(monkeypatch):
+    """svm.grid reads the shipped sweeps; here it serves the test double instead."""
+
+    def grid(a, b, loss):
+        s = fake_sweep(a, b, loss)
+        cx = md.pair_context(a, b)
+        rows = md.rows_from_sweep(s)
+        return s, rows, md.plane_frames(rows.W, rows.bias, s.centroid_i, s.centroid_j, cx.X_train[cx.shown]), cx
+
+    monkeypatch.setattr(svm, "grid", grid)
+
+
+@pytest.fixture(scope="module")
+def sweep():
+    return fake_sweep(2, 3, "hinge")
+
+
+@pytest.fixture(scope="module")
+def cx():
+    return md.pair_context(2, 3)
+
+
+@pytest.fixture(scope="module")
+def payload(sweep, cx):
+    return svm.sweep_payload(sweep, cx)
+
+
+@pytest.fixture(scope="module")
+def pf(sweep, cx):
+    return md.plane_frames(sweep.W, sweep.bias, sweep.centroid_i, sweep.centroid_j, cx.X_train[cx.shown])
+
+
+def test_plane_basis_is_the_tilting_basis_of_geometry(sweep, pf):
+    for k in (0, 20, 40, 60, 80):
+        z, n = geometry.tilting_basis(sweep.W[k], sweep.centroid_i, sweep.centroid_j)
+        assert np.allclose(pf.z_hat, z, atol=1e-9)
+        assert np.allclose(pf.N_hat[k], n, atol=1e-7)
+        assert np.isclose(np.arctan2(pf.sin[k], pf.cos[k]), sweep.theta[k], atol=1e-7)
+
+
+def test_plane_coordinates_reproduce_signed_distances(sweep, cx, pf):
+    """w ∈ span(ẑ, n̂), so cos θ·u + sin θ·v + b/‖w‖ is exactly d(x) for every displayed point."""
+    X = cx.X_train[cx.shown]
+    for k in (0, 33, 66, 80):
+        d_plane = pf.cos[k] * pf.u + pf.sin[k] * pf.V[k] + pf.offset[k]
+        assert np.allclose(d_plane, geometry.signed_distance(X, sweep.W[k], sweep.bias[k]), atol=1e-9)
+
+
+def test_boundary_and_band_lines_have_the_right_signed_distances(sweep, pf):
+    for k in (5, 40, 75):
+        fr = md.plane_frame(pf, k, float(sweep.d_adv[k]))
+        c, s, off = pf.cos[k], pf.sin[k], pf.offset[k]
+        for u, v in zip(*fr["boundary"], strict=True):
+            assert abs(c * u + s * v + off) < 5e-3  # rounded to 3 decimals
+        dist = [c * u + s * v + off for u, v in zip(*fr["band"], strict=True)]
+        d = float(sweep.d_adv[k])
+        assert np.allclose(sorted(dist[:4]), [-d, -d, d, d], atol=5e-3)
+        # the ŵ arrow starts on the boundary and points along +w
+        (u0, u1), (v0, v1) = fr["arrow"]
+        assert abs(c * u0 + s * v0 + off) < 5e-3 and c * u1 + s * v1 + off > 0.5
+
+
+def test_plane_figure_traces_axes_and_frame_data(payload, sweep, pf, cx):
+    k = 40
+    fig = svm.make_svm_plane(payload, k)
+    names = [t.name for t in fig.data]
+    assert names[:6] == ["band ±d_adv", "class I", "class J", "boundary", "ŵ", "centroids"]
+    assert fig.data[6].type == "heatmap"
+    y_shown = cx.y_train[cx.shown]
+    assert np.allclose(fig.data[1].y, pf.V[k][y_shown < 0], atol=1e-3)
+    assert np.allclose(fig.data[2].x, pf.u[y_shown > 0], atol=1e-3)
+    assert len(fig.data[1].y) == len(fig.data[1].x) == md.PER_CLASS_SHOWN
+    assert "ẑ" in fig.layout.xaxis.title.text and "n̂" in fig.layout.yaxis.title.text
+    w_img = np.asarray(fig.data[6].z, dtype=float)
+    assert w_img.shape == (28, 28) and np.abs(w_img).max() == 100
+    assert np.allclose(w_img / 100, (sweep.W[k] / np.abs(sweep.W[k]).max()).reshape(28, 28), atol=0.006)
+    # the centroids i and j sit at their plane coordinates
+    ci = (sweep.centroid_i @ pf.z_hat, sweep.centroid_i @ pf.N_hat[k])
+    assert np.allclose([fig.data[5].x[0], fig.data[5].y[0]], ci, atol=1e-3)
+
+
+def test_points_move_as_lambda_changes(payload):
+    a, b = svm.make_svm_plane(payload, 0), svm.make_svm_plane(payload, 80)
+    assert a.data[1].x == b.data[1].x  # u = x·ẑ does not depend on λ
+    assert not np.allclose(a.data[1].y, b.data[1].y)  # v = x·n̂ does
+
+
+def test_loss_figure_histograms_loss_tick_and_lambda_marker(payload, sweep):
+    for k in (10, 40, 70):
+        fig = svm.make_svm_loss(payload, k)
+        assert list(fig.data[0].y) == list(sweep.hist_I[k]) and list(fig.data[1].y) == list(sweep.hist_J[k])
+        z, f = np.asarray(fig.data[2].x), np.asarray(fig.data[2].y)
+        expect = np.minimum(np.maximum(1 - sweep.w_norm[k] * z, 0), 50)
+        assert np.allclose(f, expect, atol=2e-3)
+        assert np.allclose(fig.data[3].x, 1 / sweep.w_norm[k], rtol=1e-4)
+        assert fig.data[7].x[0] == pytest.approx(sweep.lam[k])
+        assert list(fig.data[8].y) == pytest.approx([sweep.err_train[k], sweep.err_test[k]], abs=1e-3)
+    assert fig.layout.xaxis2.type == "log"
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+
+
+def test_logistic_loss_curve_is_the_scaled_softplus():
+    z = np.linspace(-2, 2, 9)
+    assert np.allclose(md.loss_curve("logistic", 3.0, z), np.log1p(np.exp(-3.0 * z)))
+    assert np.allclose(md.loss_curve("hinge", 3.0, z), np.maximum(1 - 3.0 * z, 0))
+
+
+def test_mirror_frames_are_reflections_through_the_boundary(payload, sweep, pf, cx):
+    mir, note = svm.mirror_payload("2-3", "hinge", "test", 5, "train", None, None)
+    assert note == ""
+    x, y = svm.pick_image(cx, -1.0, "test", 5)[0], svm.pick_image(cx, 1.0, "train", None)[0]
+    for k in (3, 40, 77):
+        w, b = sweep.W[k], sweep.bias[k]
+        fr = mir["frames"][k]
+        xm = geometry.mirror_image(x, w, b)
+        assert np.allclose(np.asarray(fr["upd"]["5"]["z"]) / 100, xm.reshape(28, 28), atol=0.006)
+        dx = geometry.signed_distance(x, w, b)
+        assert geometry.signed_distance(xm, w, b) == pytest.approx(-dx, abs=1e-9)
+        assert float(fr["ro"][0]) == pytest.approx(2 * abs(dx), abs=1e-3)
+        # in the plane the mirror is the point moved by −2 d(x) along (cos θ, sin θ)
+        u, v = x @ pf.z_hat, x @ pf.N_hat[k]
+        assert fr["upd"]["2"]["x"][0] == pytest.approx(u - 2 * dx * pf.cos[k], abs=1e-3)
+        assert fr["upd"]["2"]["y"][0] == pytest.approx(v - 2 * dx * pf.sin[k], abs=1e-3)
+    fig = svm.make_svm_mirror(payload, mir, 40)
+    assert [t.type for t in fig.data[4:]] == ["heatmap"] * 4
+    assert np.allclose(np.asarray(fig.data[4].z) / 100, x.reshape(28, 28), atol=0.006)
+
+
+def test_bad_image_index_falls_back_with_a_note(cx):
+    _, k, note = svm.pick_image(cx, -1.0, "train", 10**6)
+    assert k == 0 and "outside" in note
+    mir, note = svm.mirror_payload("2-3", "hinge", "train", "abc", "bogus", -3, None)
+    assert mir["frames"] and "whole number" in note
+
+
+def test_payloads_are_compact(payload):
+    main = json.dumps(payload, cls=plotly.utils.PlotlyJSONEncoder)
+    mir, _ = svm.mirror_payload("2-3", "hinge", "train", None, "train", None, None)
+    assert len(main) < 1_000_000, len(main)
+    assert len(json.dumps(mir)) < 600_000
+    assert len(payload["frames"]) == 81
+
+
+def test_readouts_are_numbers_with_units(sweep):
+    rows = md.rows_from_sweep(sweep)
+    ro = svm.frame_readouts(rows, 40)
+    assert ro[0].startswith("10^-2.0")
+    assert ro[2].endswith("%") and float(ro[2].rstrip(" %")) == pytest.approx(sweep.err_train[40], abs=0.01)
+    assert "°" in ro[4]
+
+
+def test_off_grid_model_rows_agree_with_geometry(sweep, cx):
+    """An off-grid model's metrics are computed from (w, b) alone; they must match the sweep's for a grid w."""
+    k = 40
+    rows = md.rows_from_model(
+        sweep.W[k], sweep.bias[k], sweep.lam[k], cx, sweep.centroid_i, sweep.centroid_j, sweep.hist_edges
+    )
+    assert rows.err_train[0] == pytest.approx(sweep.err_train[k])
+    assert rows.err_test[0] == pytest.approx(sweep.err_test[k])
+    assert rows.d_adv[0] == pytest.approx(sweep.d_adv[k])
+    assert rows.theta[0] == pytest.approx(sweep.theta[k])
+    assert list(rows.hist_I[0]) == list(sweep.hist_I[k])
+    # the identity d_adv = ½‖j − i‖ cos θ on balanced data
+    assert rows.d_adv[0] == pytest.approx(
+        0.5 * np.linalg.norm(sweep.centroid_j - sweep.centroid_i) * np.cos(sweep.theta[k]), rel=1e-6
+    )
+
+
+@pytest.mark.parametrize("raw", ["7-7", "abc", "1-10", "", "3-"])
+def test_bad_pairs_are_rejected_and_payload_says_why(raw):
+    with pytest.raises(ValueError):
+        svm.parse_pair(raw)
+    p = svm.payload_for(raw, "hinge")
+    assert "error" in p and set(p["figs"]) == {"loss", "plane", "mirror"}
+
+
+def test_missing_sweep_becomes_a_message(monkeypatch):
+    from jobs.artifacts import ArtifactError
+
+    def broken(a, b, loss):
+        raise ArtifactError("checksum mismatch")
+
+    svm.cached_payload.cache_clear()
+    monkeypatch.setattr(svm, "grid", broken)
+    p = svm.payload_for("4-9", "logistic")
+    assert "checksum mismatch" in p["error"] and "precompute" in p["error"]
+    svm.cached_payload.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "raw,ok", [("40", True), ("0", True), ("80", True), ("81", False), ("-1", False), ("abc", False), ("4.5", False)]
+)
+def test_lambda_index_parser(raw, ok):
+    if ok:
+        assert svm.parse_lam_index(raw) == int(raw)
+    else:
+        with pytest.raises(ValueError):
+            svm.parse_lam_index(raw)
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "-1", "1e3", "0", "x"])
+def test_off_grid_lambda_parser_rejects(raw):
+    with pytest.raises(ValueError):
+        svm.parse_lam_value(raw)
+
+
+def test_plane_basis_fallback_when_theta_is_zero(sweep):
+    i, j = sweep.centroid_i, sweep.centroid_j
+    W = np.stack([sweep.W[10], (j - i) * 3.0])  # the second model has θ = 0
+    z, N = md.plane_basis(W, i, j)
+    assert np.allclose(N[1], N[0])  # borrowed from the neighbouring model
+    z, N = md.plane_basis(W[1:], i, j)
+    assert abs(N[0] @ z) < 1e-12 and np.isclose(np.linalg.norm(N[0]), 1)
