@@ -30,3 +30,5 @@ loglevel = os.environ.get("L2_LOG_LEVEL", "info").lower()
 limit_request_line = 8190
 limit_request_fields = 100
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket lives in $HOME: off by default (several instances per host, read-only homes).
+control_socket_disable = os.environ.get("L2_GUNICORN_CONTROL", "0").strip() != "1"

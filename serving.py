@@ -280,7 +280,7 @@ def install(app) -> None:
         body: dict[str, Any] = {"version": version(), "artifacts": report}
         try:
             body["queue"] = {"backend": "celery" if queue.settings()["broker_url"] else "local",
-                             "depth": queue.queue_depth()}
+                             "depth": queue.queue_depth(), "started": queue.jobs_started()}
         except Exception as exc:
             body["queue"] = {"error": f"{type(exc).__name__}: {exc}"}
             body["status"] = "error"

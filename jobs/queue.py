@@ -134,6 +134,12 @@ class DiskStore(_Store):
     def set_active(self, active: dict[str, dict]) -> None:
         self.cache.set("active", active)
 
+    def incr(self, name: str) -> int:
+        return int(self.cache.incr(f"stats:{name}", default=0))
+
+    def count(self, name: str) -> int:
+        return int(self.cache.get(f"stats:{name}", default=0))
+
     def transaction(self):
         return self.cache.transact()
 
@@ -171,6 +177,12 @@ class RedisStore(_Store):
 
     def set_active(self, active: dict[str, dict]) -> None:
         self.r.set("l2jobs:active", json.dumps(active))
+
+    def incr(self, name: str) -> int:
+        return int(self.r.incr(f"l2jobs:stats:{name}"))
+
+    def count(self, name: str) -> int:
+        return int(self.r.get(f"l2jobs:stats:{name}") or 0)
 
     def transaction(self):
         return self.r.lock("l2jobs:lock", timeout=10, blocking_timeout=10)
@@ -217,6 +229,11 @@ def queue_depth() -> int:
         active = _prune(st, st.active(), time.time())
         st.set_active(active)
     return len(active)
+
+
+def jobs_started() -> int:
+    """How many job processes were started since the store was created (dedup shows here)."""
+    return store().count("started")
 
 
 def _beat(st, key: str, **fields: Any) -> None:
@@ -358,6 +375,7 @@ def supervise(key: str, wait_for_slot: bool = True) -> dict | None:
     for attempt in range(1, s["retries"] + 2):
         st.update(key, state="running", attempts=attempt, message="starting" if attempt == 1 else
                   f"retrying (attempt {attempt})", started=time.time())
+        st.incr("started")
         proc = subprocess.Popen(_child_command(key), cwd=config.ROOT, env=_child_env(), stdin=subprocess.DEVNULL,
                                 start_new_session=True)
         st.update(key, pid=proc.pid)

@@ -1,0 +1,376 @@
+"""Load test: N simulated students for T seconds against gunicorn, measured per request type.
+
+    python benchmarks/load.py [--students 50] [--seconds 60] [--url URL] [--workers W]
+
+Without --url it starts ``gunicorn -c gunicorn.conf.py app:server`` on a free port with a fresh cache.
+Each student does what a browser does: GET /, _dash-layout, _dash-dependencies, then the page's initial
+server callbacks, then (in a loop, with think time) slider releases and pair changes, plus one on-demand
+job (a λ off the grid, submitted then polled until done, as the page's dcc.Interval does).  Payloads are
+built from the live /_dash-dependencies and /_dash-layout, so the benchmark follows the page as it evolves.
+Reference for the latency goal: p95 ≤ 250 ms for callbacks that read artifacts.  Results (p50/p95/max
+per request type, errors, job executions vs job requests) go to benchmarks/results/load.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+UPDATE = "/_dash-update-component"
+SLIDERS = ("Slider", "RangeSlider")
+CHOICES = ("Dropdown", "RadioItems", "Checklist", "Tabs")
+
+
+# --------------------------------------------------------------------------- the page model
+
+
+def walk_layout(node: Any, found: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Map every component id in a /_dash-layout tree to {"type": ..., "props": {...}}."""
+    found = {} if found is None else found
+    if isinstance(node, list):
+        for child in node:
+            walk_layout(child, found)
+    elif isinstance(node, dict):
+        props = node.get("props")
+        if isinstance(props, dict) and "type" in node:
+            cid = props.get("id")
+            if isinstance(cid, str):
+                found[cid] = {"type": node["type"], "props": props}
+            for value in props.values():
+                if isinstance(value, list | dict):
+                    walk_layout(value, found)
+    return found
+
+
+def split_output(output: str) -> tuple[list[dict], bool]:
+    """'..a.x...b.y..' → ([{id: a, property: x}, …], multi=True); 'a.x' → ([…], False)."""
+    multi = output.startswith("..") and output.endswith("..")
+    parts = output[2:-2].split("...") if multi else [output]
+    refs = []
+    for part in parts:
+        cid, prop = part.rsplit(".", 1)
+        refs.append({"id": cid, "property": prop})
+    return refs, multi
+
+
+def prop_value(components: dict[str, dict], cid: str, prop: str) -> Any:
+    """The initial value of a component property as the browser would send it."""
+    if cid in components:
+        comp = components[cid]
+        if comp["type"] == "Location":
+            return {"pathname": "/", "search": "", "hash": "", "href": "/"}.get(prop, comp["props"].get(prop))
+        return comp["props"].get(prop)
+    return None
+
+
+def server_callbacks(deps: list[dict]) -> list[dict]:
+    """The callbacks that run on the server (clientside ones never reach it); pattern-matching ids skipped."""
+    out = []
+    for dep in deps:
+        if dep.get("clientside_function"):
+            continue
+        refs, _ = split_output(dep["output"])
+        ids = [r["id"] for r in refs] + [i["id"] for i in dep.get("inputs", []) + dep.get("state", [])]
+        if any(isinstance(i, dict) or str(i).startswith("{") for i in ids):
+            continue
+        out.append(dep)
+    return out
+
+
+def make_payload(dep: dict, values: dict[tuple[str, str], Any], changed: list[str]) -> dict:
+    """A _dash-update-component body for one callback, with input/state values from `values`."""
+    refs, multi = split_output(dep["output"])
+    outputs: Any = [dict(r) for r in refs] if multi else dict(refs[0])
+
+    def with_value(ref: dict) -> dict:
+        return {"id": ref["id"], "property": ref["property"], "value": values.get((ref["id"], ref["property"]))}
+
+    return {"output": dep["output"], "outputs": outputs, "inputs": [with_value(i) for i in dep["inputs"]],
+            "changedPropIds": changed, "state": [with_value(s) for s in dep.get("state", [])]}
+
+
+def initial_values(deps: list[dict], layout: Any) -> dict[tuple[str, str], Any]:
+    """Values of every input/state property on a fresh page."""
+    comps = walk_layout(layout)
+    values = {}
+    for dep in deps:
+        for ref in dep.get("inputs", []) + dep.get("state", []):
+            if isinstance(ref["id"], str):
+                values[(ref["id"], ref["property"])] = prop_value(comps, ref["id"], ref["property"])
+    return values
+
+
+def initial_payloads(deps: list[dict], layout: Any) -> list[dict]:
+    """The server callbacks a fresh page fires on load (those without prevent_initial_call)."""
+    values = initial_values(deps, layout)
+    return [make_payload(d, values, [f"{i['id']}.{i['property']}" for i in d["inputs"]])
+            for d in server_callbacks(deps) if not d.get("prevent_initial_call")]
+
+
+def choices_of(comp: dict) -> list[Any]:
+    """Values a user can pick on a slider or a choice control (marks, options, or a min..max range)."""
+    props = comp["props"]
+    if comp["type"] in SLIDERS:
+        marks = props.get("marks")
+        if isinstance(marks, dict) and marks:
+            vals = []
+            for k in marks:
+                try:
+                    vals.append(float(k))
+                except ValueError:
+                    pass
+            if vals:
+                return vals
+        lo, hi, step = props.get("min", 0), props.get("max", 1), props.get("step") or 1
+        n = int(round((hi - lo) / step)) if step else 0
+        return [lo + step * k for k in range(0, n + 1, max(1, n // 20))]
+    opts = props.get("options") or []
+    vals = [o.get("value") if isinstance(o, dict) else o for o in opts]
+    return [v for v in vals if v is not None]
+
+
+def interactions(deps: list[dict], layout: Any) -> dict[str, list[tuple[dict, str, list]]]:
+    """Per request type ('slider', 'pair', 'other'): (callback, changed input, values to try)."""
+    comps = walk_layout(layout)
+    kinds: dict[str, list] = {"slider": [], "pair": [], "other": []}
+    for dep in server_callbacks(deps):
+        for ref in dep["inputs"]:
+            comp = comps.get(ref["id"])
+            if not comp or ref["property"] != "value":
+                continue
+            vals = choices_of(comp) if comp["type"] in SLIDERS + CHOICES else []
+            if not vals:
+                continue
+            kind = "pair" if "pair" in ref["id"] else "slider" if comp["type"] in SLIDERS else "other"
+            kinds[kind].append((dep, f"{ref['id']}.{ref['property']}", vals))
+    return kinds
+
+
+def job_callbacks(deps: list[dict], layout: Any) -> list[dict]:
+    """Callbacks that start and poll an on-demand job: a button click, a text input and a dcc.Interval."""
+    comps = walk_layout(layout)
+    found = []
+    for dep in server_callbacks(deps):
+        types = {r["property"]: comps.get(r["id"], {}).get("type") for r in dep["inputs"]}
+        has_interval = any(comps.get(r["id"], {}).get("type") == "Interval" for r in dep["inputs"])
+        if "n_clicks" in types and has_interval:
+            found.append(dep)
+    return found
+
+
+# --------------------------------------------------------------------------- the students
+
+
+class Recorder:
+    """Latencies (ms) and errors per request type."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, list[float]] = {}
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, kind: str, ms: float, error: str | None = None) -> None:
+        self.ms.setdefault(kind, []).append(ms)
+        if error:
+            self.errors.setdefault(kind, []).append(error)
+
+
+async def timed(client, rec: Recorder, kind: str, method: str, url: str, **kw) -> Any:
+    t0 = time.perf_counter()
+    try:
+        resp = await client.request(method, url, **kw)
+    except Exception as exc:
+        rec.add(kind, (time.perf_counter() - t0) * 1000, f"{type(exc).__name__}: {exc}")
+        return None
+    ms = (time.perf_counter() - t0) * 1000
+    ok = resp.status_code in (200, 204)
+    rec.add(kind, ms, None if ok else f"HTTP {resp.status_code}: {resp.text[:120]}")
+    if resp.status_code == 200 and "json" in resp.headers.get("content-type", ""):
+        return resp.json()
+    return {} if ok else None
+
+
+def apply_response(values: dict, body: Any) -> None:
+    """Fold a callback's response (the new property values) into the student's page state."""
+    if isinstance(body, dict):
+        for cid, props in (body.get("response") or {}).items():
+            if isinstance(props, dict):
+                for prop, val in props.items():
+                    values[(cid, prop)] = val
+
+
+async def run_job(client, rec: Recorder, dep: dict, values: dict, lam_text: str, deadline: float) -> str:
+    """Click 'compute' with an off-grid λ, then poll through the dcc.Interval until the job is done."""
+    ids = {r["property"]: r["id"] for r in dep["inputs"]}
+    interval = next(r for r in dep["inputs"] if r["property"] == "n_intervals")
+    text = next((r for r in dep["inputs"] if r["property"] == "value"), None)
+    if text:
+        values[(text["id"], "value")] = lam_text
+    values[(ids["n_clicks"], "n_clicks")] = 1
+    body = await timed(client, rec, "job submit", "POST", UPDATE,
+                       json=make_payload(dep, values, [f"{ids['n_clicks']}.n_clicks"]))
+    apply_response(values, body)
+    polls = 0
+    while time.time() < deadline:
+        if values.get((interval["id"], "disabled")) is True:
+            return "done"
+        await asyncio.sleep(0.4)
+        polls += 1
+        values[(interval["id"], "n_intervals")] = polls
+        body = await timed(client, rec, "job poll", "POST", UPDATE,
+                           json=make_payload(dep, values, [f"{interval['id']}.n_intervals"]))
+        apply_response(values, body)
+    return "unfinished"
+
+
+async def student(n: int, base: str, rec: Recorder, seconds: float, lam_values: list[str], seed: int,
+                  outcome: list) -> None:
+    import httpx
+
+    rng = random.Random(seed * 1000 + n)
+    await asyncio.sleep(rng.uniform(0, 5))  # students arrive over a few seconds
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        await timed(client, rec, "page /", "GET", "/")
+        layout = await timed(client, rec, "page layout", "GET", "/_dash-layout")
+        deps = await timed(client, rec, "page dependencies", "GET", "/_dash-dependencies")
+        if layout is None or deps is None:
+            return
+        values = initial_values(deps, layout)
+        for payload in initial_payloads(deps, layout):
+            apply_response(values, await timed(client, rec, "initial callbacks", "POST", UPDATE, json=payload))
+        acts = interactions(deps, layout)
+        jobs = job_callbacks(deps, layout)
+        deadline = time.time() + seconds
+        did_job = False
+        while time.time() < deadline:
+            await asyncio.sleep(rng.uniform(1.0, 4.0))  # think time between actions
+            if jobs and not did_job and rng.random() < 0.25:
+                did_job = True
+                outcome.append(await run_job(client, rec, jobs[0], values, rng.choice(lam_values), deadline + 60))
+                continue
+            kind = rng.choice([k for k in ("slider", "slider", "pair", "other") if acts[k]] or ["none"])
+            if kind == "none":
+                continue
+            dep, changed, vals = rng.choice(acts[kind])
+            cid, prop = changed.rsplit(".", 1)
+            values[(cid, prop)] = rng.choice(vals)
+            body = await timed(client, rec, f"{kind} change", "POST", UPDATE, json=make_payload(dep, values, [changed]))
+            apply_response(values, body)
+
+
+# --------------------------------------------------------------------------- server and report
+
+
+def start_gunicorn(port: int, workers: int | None, cache: Path, log: Path) -> subprocess.Popen:
+    """gunicorn as `make serve` runs it, on a free port, with a fresh cache folder."""
+    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", L2_CACHE_DIR=str(cache), L2_ACCESS_LOG="")
+    if workers:
+        env["L2_WEB_WORKERS"] = str(workers)
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"], cwd=ROOT,
+                            env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    import httpx
+
+    for _ in range(300):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("gunicorn did not answer /health")
+
+
+def percentile(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, int(round(q / 100 * (len(s) - 1)))))]
+
+
+def report(rec: Recorder, args, started: dict, finished: dict, outcome: list, wall: float) -> str:
+    lines = ["## Load (benchmarks/load.py)", "",
+             f"{args.students} simulated students for {args.seconds:g} s against gunicorn "
+             f"({started.get('workers', '?')} web workers) on {os.cpu_count()} CPU cores, "
+             f"httpx async client; wall {wall:.0f} s; date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+             "Reference: the goal p95 ≤ 250 ms for callbacks that read artifacts (initial, slider, pair).", "",
+             "| request type | n | p50 ms | p95 ms | max ms | errors |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for kind in sorted(rec.ms):
+        ms = rec.ms[kind]
+        lines.append(f"| {kind} | {len(ms)} | {statistics.median(ms):.0f} | {percentile(ms, 95):.0f} | "
+                     f"{max(ms):.0f} | {len(rec.errors.get(kind, []))} |")
+    total_err = sum(len(v) for v in rec.errors.values())
+    requested = len(outcome)
+    executed = finished.get("started", 0) - started.get("started", 0)
+    lines += ["", f"Errors: {total_err}.  On-demand jobs: {requested} requested by students "
+              f"({outcome.count('done')} finished), {len(set(args.lams))} distinct parameter sets, "
+              f"{executed} job processes started (dedup: identical requests computed once).", ""]
+    for kind, errs in sorted(rec.errors.items()):
+        lines.append(f"* {kind}: e.g. {errs[0][:200]}")
+    return "\n".join(lines) + "\n"
+
+
+async def main_async(args) -> str:
+    import httpx
+
+    proc = None
+    tmp = Path(tempfile.mkdtemp(prefix="l2load-"))
+    base = args.url
+    if not base:
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        proc = start_gunicorn(port, args.workers, tmp / "cache", tmp / "gunicorn.log")
+        base = f"http://127.0.0.1:{port}"
+    try:
+        health0 = httpx.get(base + "/health", timeout=60).json()
+        rec, outcome = Recorder(), []
+        t0 = time.time()
+        await asyncio.gather(*(student(n, base, rec, args.seconds, args.lams, args.seed, outcome)
+                               for n in range(args.students)))
+        wall = time.time() - t0
+        health1 = httpx.get(base + "/health", timeout=60).json()
+        started = {"started": health0.get("queue", {}).get("started", 0),
+                   "workers": args.workers or "default"}
+        finished = {"started": health1.get("queue", {}).get("started", 0)}
+        return report(rec, args, started, finished, outcome, wall)
+    finally:
+        if proc:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--students", type=int, default=50)
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--url", default="", help="an already running server (default: start gunicorn)")
+    p.add_argument("--workers", type=int, default=None, help="L2_WEB_WORKERS for the started gunicorn")
+    p.add_argument("--lams", nargs="+", default=["0.0037", "0.021", "0.00052"],
+                   help="off-grid λ values the students pick from (few values: dedup is exercised)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "load.md"))
+    args = p.parse_args(argv)
+    text = asyncio.run(main_async(args))
+    print(text)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
