@@ -22,6 +22,8 @@ from jobs.artifacts import atomic_write_bytes
 from models import config
 
 log = logging.getLogger(__name__)
+# Read-only memo of payloads already loaded by this process (immutable data, keyed by cache path).
+_MEMO: dict[str, dict] = {}
 
 
 def _plain(fig: go.Figure) -> dict:
@@ -82,7 +84,8 @@ function(value, store) {
     store.values.forEach(function(x, i) { if (Math.abs(x - v) < Math.abs(store.values[k] - v)) { k = i; } });
     const fr = store.frames[k];
     const data = store.base.data.map(function(t, i) { return Object.assign({}, t, fr.traces[String(i)] || {}); });
-    const fig = {data: data, layout: Object.assign({}, store.base.layout, fr.layout)};
+    const layout = JSON.parse(JSON.stringify(Object.assign({}, store.base.layout, fr.layout)));
+    const fig = {data: data, layout: layout};
     return [fig].concat(fr.readouts);
 }
 """
@@ -114,9 +117,12 @@ def cached_payload(name: str, sources: Sequence[str | Path], build: Callable[[],
         h.update(Path(src).read_bytes())
     digest = h.hexdigest()[:16]
     path = config.CACHE_DIR / "frames" / f"{name}-{digest}.json"
+    if str(path) in _MEMO:
+        return _MEMO[str(path)]
     try:
         payload = json.loads(path.read_text())
         if isinstance(payload, dict) and {"values", "base", "frames"} <= payload.keys():
+            _MEMO[str(path)] = payload
             return payload
     except (OSError, ValueError):
         pass
@@ -125,4 +131,5 @@ def cached_payload(name: str, sources: Sequence[str | Path], build: Callable[[],
         atomic_write_bytes(path, json.dumps(payload, separators=(",", ":")).encode())
     except OSError as exc:  # a read-only cache only costs speed
         log.warning("cannot cache frames %s: %s", path, exc)
+    _MEMO[str(path)] = payload
     return payload

@@ -18,7 +18,7 @@ from dash import html
 from plotly.subplots import make_subplots
 
 from components.common import PALETTE, base_layout, figure_block, graph, markdown, readouts, section, slider
-from components.frames import cached_payload, frames_payload, frames_store, register_frame_player
+from components.frames import apply_frame, cached_payload, frames_payload, frames_store, register_frame_player
 from components.toy import THETA_GRID_DEG, line_in_box, parse_theta_deg, theta_slider
 from models.geometry import adversarial_distance, class_centroids, error_distance, tilting_angle
 
@@ -115,7 +115,8 @@ def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
         fig.add_trace(go.Scatter(x=tx, y=[0, LOSS_TOP] if tx else [], mode="lines", hoverinfo="skip",
                                  line=dict(color=PALETTE["adversarial"], dash="dot", width=2), name="z = 1/‖w‖",
                                  showlegend=col == 1), row=1, col=col, secondary_y=True)
-    base_layout(fig, height=360, barmode="overlay", bargap=0)
+    base_layout(fig, height=380, barmode="overlay", bargap=0)
+    fig.update_layout(legend=dict(y=1.16), margin=dict(l=60, r=50, t=80, b=50))
     fig.update_xaxes(range=list(Z_RANGE), title_text="y·d(x) (pixel-intensity units)")
     fig.update_yaxes(title_text="training images per bin", secondary_y=False, row=1, col=1)
     fig.update_yaxes(range=[0, LOSS_TOP], secondary_y=True, showgrid=False, showticklabels=False)
@@ -233,13 +234,17 @@ adversarial examples are. To see why this happens in general, split the raw scor
 into a **length** and a **distance**. Writing $d(x) = (w\cdot x + b)/\|w\|$ for the signed distance from $x$ to
 the boundary,
 
-$$s(x) = w\cdot x + b = \|w\|\, d(x).$$
+$$
+s(x) = w\cdot x + b = \|w\|\, d(x).
+$$
 
 The loss a training image pays is therefore $f\big(y\, s(x)\big) = f\big(\|w\|\, y\, d(x)\big)$. Read it this way:
 the *geometry* of the classifier (where the boundary is) only enters through $y\,d(x)$, while $\|w\|$ merely
 rescales the horizontal axis of the loss function,
 
-$$f_{\|w\|}(z) = f(\|w\|\, z).$$
+$$
+f_{\|w\|}(z) = f(\|w\|\, z).
+$$
 
 And $\|w\|$ is exactly what the penalty $\lambda\|w\|^2$ acts on. Choosing $\lambda$ is choosing which
 version of the loss the boundary gets trained with. The figure below shows a real training set — the
@@ -254,16 +259,20 @@ Two regimes stand out.
 approach $\|w\|\max(-z, 0)$: correctly classified images cost (almost) nothing and each misclassified image costs
 $\|w\|$ times its distance beyond the boundary. Minimizing the loss then means minimizing the **error distance**
 
-$$d_{err} = \frac{1}{n}\sum_{x \text{ misclassified}} -y\, d(x),$$
+$$
+d_{err} = \frac{1}{n}\sum_{x \text{ misclassified}} -y\, d(x),
+$$
 
-the average depth of the mistakes.[¹](#fn-asymptotic)
+the average depth of the mistakes.[²](#fn-asymptotic)
 
 **Small $\|w\|$ (large $\lambda$).** Now $\|w\|\,y\,d(x)$ is small for every image and a first-order expansion is
 accurate: $f(\|w\| z) \approx \alpha - \beta\,\|w\|\, z$, with $(\alpha, \beta) = (1, 1)$ for the hinge (as long as every
 image sits inside the margin) and $(\ln 2, \tfrac12)$ for the softplus. Averaged over the training set the loss
 becomes $\alpha - \beta\|w\|\, d_{adv}$, where
 
-$$d_{adv} = \frac{1}{n}\sum_{x} y\, d(x)$$
+$$
+d_{adv} = \frac{1}{n}\sum_{x} y\, d(x)
+$$
 
 is the mean signed distance of the training images to the boundary. Minimizing the loss now means
 **maximizing $d_{adv}$** — pushing the bulk of both classes as far from the boundary as possible, errors included.
@@ -277,9 +286,11 @@ Why call $d_{adv}$ the *adversarial* distance? Because on balanced data it is fi
 $j$ be the centroids of classes $I$ and $J$ (with $n/2$ images each), $\hat w = w/\|w\|$ and $\theta$ the angle
 between $w$ and $j - i$. Then
 
-$$d_{adv} = \frac{1}{n}\sum_x y\,\frac{w\cdot x + b}{\|w\|}
+$$
+d_{adv} = \frac{1}{n}\sum_x y\,\frac{w\cdot x + b}{\|w\|}
 = \frac{1}{2}\Big(\hat w\cdot j + \tfrac{b}{\|w\|}\Big) - \frac{1}{2}\Big(\hat w\cdot i + \tfrac{b}{\|w\|}\Big)
-= \frac{1}{2}\,\hat w\cdot(j - i) = \frac{1}{2}\,\|j - i\|\cos\theta .$$
+= \frac{1}{2}\,\hat w\cdot(j - i) = \frac{1}{2}\,\|j - i\|\cos\theta .
+$$
 
 The bias cancels and only the angle is left. Two consequences follow at once.
 
@@ -309,7 +320,7 @@ def _loss_block() -> html.Figure:
     ro = payload["frames"][k]["readouts"]
     return figure_block(
         "fig-loss-scaling", "Figure 8 · ‖w‖ rescales the loss, not the geometry",
-        [graph("fig-loss-scaling", make_loss_scaling(hist, 10.0**DEFAULT_WNORM), height=360),
+        [graph("fig-loss-scaling", apply_frame(payload, DEFAULT_WNORM)[0], height=380),
          frames_store("fig-loss-scaling-frames", payload)],
         "Notice: the histogram never moves and the 0-1 loss never changes; the hinge and softplus penalize a wide "
         "band of correct images when ‖w‖ is small, and only the errors when ‖w‖ is large. " + trained,
@@ -329,10 +340,9 @@ DADV_RO = ["ro-dadv-theta", "ro-dadv-measured", "ro-dadv-formula", "ro-dadv-err"
 def _dadv_block() -> html.Figure:
     payload = dadv_payload()
     k = int(np.argmin(np.abs(THETA_GRID_DEG - 45.0)))
-    X, y = dadv_data()
     return figure_block(
         "fig-dadv-geometry", "Figure 9 · The adversarial distance is set by the tilt",
-        [graph("fig-dadv-geometry", make_dadv_geometry(math.radians(THETA_GRID_DEG[k]), X, y), height=420),
+        [graph("fig-dadv-geometry", apply_frame(payload, float(THETA_GRID_DEG[k]))[0], height=420),
          frames_store("fig-dadv-geometry-frames", payload)],
         "Notice: the band edges always run through the centroids i and j, and the band narrows like cos θ as the "
         "boundary tilts — the measured d_adv equals ½‖j − i‖ cos θ at every angle.",

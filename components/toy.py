@@ -25,7 +25,7 @@ from components.common import (
     section,
     slider,
 )
-from components.frames import cached_payload, frames_payload, frames_store, register_frame_player
+from components.frames import apply_frame, cached_payload, frames_payload, frames_store, register_frame_player
 from models.geometry import mirror_image, projected_image, signed_distance
 
 log = logging.getLogger(__name__)
@@ -156,8 +156,8 @@ def _class_traces(show_legend: bool = True) -> list[go.Scatter]:
 
 def make_toy_space(a: float, b: float) -> go.Figure:
     """F2: the image space [−1, 1]² with the point (a, b) and its two-pixel picture."""
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.1,
-                        subplot_titles=("image space", "the image (a, b)"))
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.12,
+                        subplot_titles=("", "the image (a, b)"))
     grid = np.round(np.linspace(-1, 1, 21), 2)
     gx, gy = np.meshgrid(grid, grid)
     fig.add_trace(go.Scatter(x=gx.ravel(), y=gy.ravel(), mode="markers", marker=dict(size=14, opacity=0),
@@ -167,7 +167,7 @@ def make_toy_space(a: float, b: float) -> go.Figure:
                              line=dict(color="black", width=1)), name="(a, b)", showlegend=False,
                              hovertemplate="a = %{x:.2f}, b = %{y:.2f}<extra></extra>"), 1, 1)
     fig.add_trace(_image_trace(a, b, "image"), 1, 2)
-    base_layout(fig, height=340)
+    base_layout(fig, height=400)
     _plane_axes(fig)
     _square_images(fig, 2, 2)
     fig.update_layout(clickmode="event")
@@ -179,7 +179,7 @@ def make_toy_classes() -> go.Figure:
     examples = [-1.0, -0.6, -0.2, 0.2, 0.6, 1.0]
     specs = [[{"colspan": 6}] + [None] * 5, [{}] * 6]
     titles = ["image space"] + [f"{'I' if a < 0 else 'J'}: a = {a:+.1f}" for a in examples]
-    fig = make_subplots(rows=2, cols=6, specs=specs, row_heights=[0.68, 0.32], vertical_spacing=0.16,
+    fig = make_subplots(rows=2, cols=6, specs=specs, row_heights=[0.62, 0.38], vertical_spacing=0.26,
                         subplot_titles=titles)
     for t in _class_traces():
         fig.add_trace(t, 1, 1)
@@ -224,7 +224,7 @@ def make_toy_mirror(theta: float) -> go.Figure:
     q = mirror_quantities(theta)
     x, xp, xm = q["x"], q["x_p"], q["x_m"]
     fig = make_subplots(rows=1, cols=3, column_widths=[0.6, 0.2, 0.2], horizontal_spacing=0.06,
-                        subplot_titles=("image space", "x (class I)", "x_m (classified J)"))
+                        subplot_titles=("", "x (class I)", "x_m (classified J)"))
     for t in _class_traces():
         fig.add_trace(t, 1, 1)
     lx, ly = line_in_box(q["w"], 0.0)
@@ -370,11 +370,20 @@ def theta_slider(ctl_id: str, label: str) -> html.Div:
                   marks={0: "0°", 30: "30°", 60: "60°", 89.1: "89.1°"})
 
 
+A0, B0 = -0.6, 0.3
+
+
+@functools.lru_cache(maxsize=1)
+def static_figures() -> dict:
+    """The figures without a frame grid (F2's start, F3), as plain dicts built once per process."""
+    return {"space": make_toy_space(A0, B0).to_plotly_json(), "classes": make_toy_classes().to_plotly_json()}
+
+
 def _space_block() -> html.Figure:
-    a0, b0 = -0.6, 0.3
+    a0, b0 = A0, B0
     return figure_block(
         "fig-toy-space", "Figure 2 · Every point of the square is an image",
-        [graph("fig-toy-space", make_toy_space(a0, b0), height=340)],
+        [graph("fig-toy-space", static_figures()["space"], height=400)],
         "Notice: moving right brightens the centre of the picture, moving up brightens its border — "
         "one point, one image.",
         controls=[slider("ctl-toy-a", -1, 1, a0, step=TOY_STEP, label="a (inner pixel)", marks={-1: "−1", 0: "0", 1: "1"}),
@@ -392,7 +401,7 @@ def _noisy_block() -> html.Figure:
         ro0 = ["—", "—", "—"]
     else:
         k = int(np.argmin(np.abs(NOISY_EXPONENTS - DEFAULT_NOISY)))
-        body = [graph("fig-toy-noisy", make_toy_noisy(noisy_fits(), k), height=400), frames_store("fig-toy-noisy-frames", payload)]
+        body = [graph("fig-toy-noisy", apply_frame(payload, DEFAULT_NOISY)[0], height=400), frames_store("fig-toy-noisy-frames", payload)]
         ro0 = payload["frames"][k]["readouts"]
     return figure_block(
         "fig-toy-noisy", "Figure 7 · Training for real: a noisy point against L2 regularization",
@@ -434,8 +443,13 @@ MIRROR_TEXT = r"""
 Take the reference image $x = (-0.8, 0)$ of class $I$. Its signed distance to the boundary is
 $d(x) = w_\theta \cdot x = -0.8\cos\theta$. Two derived images are useful:
 
-$$x_p = x - d(x)\, w_\theta \qquad\text{(the projection of } x \text{ on the boundary)},$$
-$$x_m = x - 2\, d(x)\, w_\theta \qquad\text{(the mirror image of } x \text{ across the boundary)}.$$
+$$
+x_p = x - d(x)\, w_\theta \qquad\text{(the projection of } x \text{ on the boundary)},
+$$
+
+$$
+x_m = x - 2\, d(x)\, w_\theta \qquad\text{(the mirror image of } x \text{ across the boundary)}.
+$$
 
 The mirror image sits exactly as far on the $J$ side as $x$ sits on the $I$ side, so the classifier calls it
 $J$. The distance between the two images is $\|x - x_m\| = 2|d(x)| = 1.6\cos\theta$.
@@ -459,7 +473,9 @@ point — and, to make the hinge or logistic loss of $p$ small, by growing $\|w\
 This is where L2 regularization enters. We train on the toy set (many images of each class plus $p$) by
 minimizing
 
-$$L(w, b) = \frac{1}{n}\sum_{k} f\big(y_k (w\cdot x_k + b)\big) + \lambda \|w\|^2 ,$$
+$$
+L(w, b) = \frac{1}{n}\sum_{k} f\big(y_k (w\cdot x_k + b)\big) + \lambda \|w\|^2 ,
+$$
 
 with $f$ the hinge loss $\max(1 - z, 0)$ or the softplus $\ln(1 + e^{-z})$ of logistic regression, and the
 exact minimiser for each $\lambda$ is drawn below — nothing is drawn by hand. A small $\lambda$ lets $\|w\|$
@@ -478,19 +494,19 @@ def layout() -> html.Section:
         _space_block(),
         markdown(CLASSES_TEXT),
         figure_block("fig-toy-classes", "Figure 3 · Two classes on the line b = 0",
-                     [graph("fig-toy-classes", make_toy_classes(), height=460)],
+                     [graph("fig-toy-classes", static_figures()["classes"], height=460)],
                      "Notice: the two classes differ only in the inner pixel; the outer pixel is 0 for all of them."),
         markdown(LINES_TEXT),
         figure_block(
             "fig-toy-lines", "Figure 4 · A family of perfect classifiers 𝓛_θ",
-            [graph("fig-toy-lines", make_toy_lines(math.radians(thetas[k0])), height=380), frames_store("fig-toy-lines-frames", lp)],
+            [graph("fig-toy-lines", apply_frame(lp, DEFAULT_THETA_DEG)[0], height=380), frames_store("fig-toy-lines-frames", lp)],
             "Notice: every θ separates I from J without error — training error cannot tell these lines apart.",
             controls=[theta_slider("ctl-toy-theta", "θ (tilt of the boundary, degrees)")],
             readout_row=readouts([("ro-toy-lines-theta", "θ = ", lp["frames"][k0]["readouts"][0])])),
         markdown(MIRROR_TEXT),
         figure_block(
             "fig-toy-mirror", "Figure 5–6 · Projected and mirror images",
-            [graph("fig-toy-mirror", make_toy_mirror(math.radians(thetas[k0])), height=360),
+            [graph("fig-toy-mirror", apply_frame(mp, DEFAULT_THETA_DEG)[0], height=360),
              frames_store("fig-toy-mirror-frames", mp)],
             "Notice: as θ grows the mirror image x_m slides towards x and its picture becomes a near copy of x, "
             "yet it is classified J.",

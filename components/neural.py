@@ -1,0 +1,178 @@
+"""§3 (first half): neural networks are locally linear; weight decay scales their local slopes.
+
+Figure ``fig-nn-toy``: a small ReLU net (models.relu_toy) trained on a 2-D set at a ladder of weight
+decays, showing its boundary and the local gradient norm ‖∇ₓs‖.  The LeNet section (components.lenet)
+follows.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from dash import html
+
+from components.common import PALETTE, base_layout, figure_block, graph, markdown, readouts, section, slider
+from components.frames import apply_frame, cached_payload, frames_payload, frames_store, register_frame_player
+from models import relu_toy
+
+DEFAULT_DECAY = -3.0
+NN_RO = ["ro-nn-decay", "ro-nn-error", "ro-nn-grad", "ro-nn-dist"]
+
+
+def parse_decay_exponent(raw: str) -> float:
+    """log10 of the weight decay, on the figure's grid (−5 … −1, step 0.5); ValueError otherwise."""
+    grid = relu_toy.DECAY_EXPONENTS
+    try:
+        v = float(str(raw).strip())
+    except ValueError as exc:
+        raise ValueError(f"log10 weight decay must be a number, got {raw!r}") from exc
+    if not (math.isfinite(v) and grid[0] - 1e-9 <= v <= grid[-1] + 1e-9):
+        raise ValueError(f"log10 weight decay is in [{grid[0]}, {grid[-1]}], got {raw!r}")
+    return float(grid[int(np.argmin(np.abs(grid - v)))])
+
+
+URL_STATE = {"nn_decay": ("ctl-nn-decay", "value", parse_decay_exponent)}
+
+
+@functools.lru_cache(maxsize=1)
+def nn_frames() -> list[relu_toy.Frame]:
+    """The trained nets, one per weight decay (≈1 s of numpy, once per process)."""
+    return relu_toy.frames()
+
+
+def grad_range(frames: list[relu_toy.Frame]) -> tuple[float, float]:
+    """Common colour range of log10 ‖∇ₓs‖ over all frames, so that frames are comparable."""
+    vals = np.concatenate([np.log10(np.maximum(f.grad_norm_grid.ravel(), 1e-3)) for f in frames])
+    return float(np.floor(vals.min() * 2) / 2), float(np.ceil(vals.max() * 2) / 2)
+
+
+def make_nn_toy(frame: relu_toy.Frame, zrange: tuple[float, float]) -> go.Figure:
+    """``fig-nn-toy``: heatmap of log10 ‖∇ₓs‖, the boundary s = 0, and the training points."""
+    axis = relu_toy.grid_axis(frame.score_grid.shape[0])
+    X, y = relu_toy.toy_clusters()
+    fig = go.Figure()
+    fig.add_trace(go.Heatmap(x=axis, y=axis, z=np.round(np.log10(np.maximum(frame.grad_norm_grid, 1e-3)), 3),
+                             zmin=zrange[0], zmax=zrange[1], colorscale="Viridis", name="log10 ‖∇ₓs‖",
+                             colorbar=dict(title=dict(text="log₁₀ ‖∇ₓs‖", side="right"), thickness=12),
+                             hovertemplate="x = (%{x:.2f}, %{y:.2f})<br>log₁₀ ‖∇ₓs‖ = %{z:.2f}<extra></extra>"))
+    fig.add_trace(go.Contour(x=axis, y=axis, z=np.round(frame.score_grid, 4), showscale=False, name="boundary s = 0",
+                             contours=dict(start=0, end=0, size=1, coloring="none"), line=dict(color="white", width=3),
+                             hoverinfo="skip", showlegend=True))
+    for label, cls in ((-1.0, "I"), (1.0, "J")):
+        m = y == label
+        fig.add_trace(go.Scatter(x=X[m, 0], y=X[m, 1], mode="markers", name=f"class {cls}", hoverinfo="skip",
+                                 marker=dict(size=7, color=PALETTE[cls], line=dict(color="black", width=0.8))))
+    base_layout(fig, height=440)
+    fig.update_xaxes(range=list(relu_toy.BOX), title_text="x₁ (input units)", constrain="domain")
+    fig.update_yaxes(range=list(relu_toy.BOX), title_text="x₂ (input units)", scaleanchor="x", constrain="domain")
+    return fig
+
+
+def nn_readouts(frame: relu_toy.Frame) -> list[str]:
+    """Weight decay, training error, median ‖∇ₓs‖ and median local distance |s|/‖∇ₓs‖ over the training points."""
+    return [f"{frame.decay:.0e}", f"{frame.train_error:.1f} %", f"{frame.median_grad_norm:.2f}",
+            f"{frame.median_distance:.3f}"]
+
+
+@functools.lru_cache(maxsize=1)
+def nn_payload() -> dict:
+    """All frames of ``fig-nn-toy`` (cached on disk, keyed by this module and models/relu_toy.py)."""
+    def build() -> dict:
+        frames = nn_frames()
+        zr = grad_range(frames)
+        return frames_payload(relu_toy.DECAY_EXPONENTS, [make_nn_toy(f, zr) for f in frames],
+                              [nn_readouts(f) for f in frames])
+    return cached_payload("nn-toy", [__file__, relu_toy.__file__], build)
+
+
+LOCAL_TEXT = r"""
+Linear models are a good laboratory, but the adversarial examples that made headlines were found in deep
+networks. Does the story carry over? Start with the smallest interesting case, a two-layer network with a ReLU
+non-linearity $\varphi(u) = \max(u, 0)$ applied coordinate-wise:
+
+$$
+s(x) = W_2\,\varphi(W_1 x + b_1) + b_2 .
+$$
+
+Around any input $x$, each hidden unit is either active or silent, and that pattern does not change for small
+moves of $x$. Let $W_1^{x}$ be $W_1$ with the rows of silent units set to zero (and $b_1^x$ likewise). Then near $x$
+the network is *exactly* linear, $s(x) = W_2 W_1^{x} x + W_2 b_1^{x} + b_2$, and the same split as before applies:
+
+$$
+s(x) = \|W_2 W_1^{x}\|\; d(x),
+$$
+
+where $d(x)$ is the signed distance to the local linear boundary and $\|W_2 W_1^{x}\|$ is the local slope of the
+score. So the network carries its own, location-dependent version of $\|w\|$, and it still rescales the loss.
+
+What controls these local slopes? With weight decay, each gradient step also shrinks every weight,
+$W \leftarrow W - \eta\lambda W$, so all products $W_2 W_1^{x}$ shrink together: weight decay lowers the local
+scaling *everywhere at once*. By the argument of section 2, small slopes put the network in the regime that
+maximizes the distance between the data and the boundary. High weight decay acts like a simple, cheap form of
+adversarial training: it asks every training point to sit far from the boundary, not merely on the correct side.
+
+The figure trains the same small network — 24 ReLU units, same data, same random start — with nine weight
+decays, and shows the slope $\|\nabla_x s\|$ (which equals $\|W_2 W_1^x\|$)[³](#fn-kinks) as a colour map.
+"""
+
+GENERAL_TEXT = r"""
+For a general network — convolutions, max-pooling, many layers — the score is no longer piecewise linear in a
+simple way, but the first-order picture survives: close to $x$,
+
+$$
+s(x) \approx \|\nabla_x s\|\; d(x), \qquad d(x) \approx \frac{s(x)}{\|\nabla_x s(x)\|},
+$$
+
+so $\|\nabla_x s\|$ plays the role of $\|w\|$. With ten classes the network outputs one score $s_i(x)$ per
+class and a softmax turns them into probabilities. Scaling all scores by a common factor changes nothing about
+the predicted class, only about the confidence; it is the same as a softmax **temperature** $t$,
+
+$$
+p_i(x) = \frac{e^{s_i(x)/t}}{\sum_k e^{s_k(x)/t}} .
+$$
+
+A large slope corresponds to a low temperature: near-certain outputs, and a cross-entropy loss that only pays
+attention to misclassified images — the $d_{err}$ regime. Weight decay raises the effective temperature and
+brings back the $d_{adv}$ regime. Three observations suggest that today's deep networks sit firmly in the
+low-temperature, under-regularized regime:
+
+1. **They are over-confident.** Modern networks are poorly calibrated: their predicted probabilities are
+   systematically too close to 0 and 1 ([Guo et al., 2017](#ref-guo2017)).
+2. **They can fit anything.** The same architectures reach zero training error on images with random
+   labels ([Zhang et al., 2017](#ref-zhang2017)) — plenty of capacity, little pressure toward large margins.
+3. **They fall to linear attacks.** A single gradient step, as in the fast gradient sign method, is enough to fool
+   them ([Goodfellow et al., 2015](#ref-goodfellow2015)) — the signature of large local slopes.
+
+The next section tests the prediction on a classic convolutional network for MNIST.
+"""
+
+
+def _nn_block() -> html.Figure:
+    payload = nn_payload()
+    grid = relu_toy.DECAY_EXPONENTS
+    k = int(np.argmin(np.abs(grid - DEFAULT_DECAY)))
+    first, _ = apply_frame(payload, float(grid[k]))
+    return figure_block(
+        "fig-nn-toy", "Live toy · A ReLU network under weight decay",
+        [graph("fig-nn-toy", first, height=440), frames_store("fig-nn-toy-frames", payload)],
+        "Notice: with little weight decay the boundary bends around the three mislabelled points and the slope is "
+        "steep everywhere; more decay flattens the slopes and straightens the boundary.",
+        controls=[slider("ctl-nn-decay", float(grid[0]), float(grid[-1]), DEFAULT_DECAY, step=0.5,
+                         label="log₁₀ weight decay λ", marks={float(e): f"10^{int(e)}" for e in range(-5, 0)})],
+        readout_row=readouts([(r, label, text) for r, label, text in zip(
+            NN_RO, ["weight decay = ", "training error = ", "median ‖∇ₓs‖ = ", "median |s|/‖∇ₓs‖ = "],
+            payload["frames"][k]["readouts"], strict=True)]),
+    )
+
+
+def layout() -> html.Section:
+    """§3 (text and the ReLU toy); components.lenet continues the section with LeNet on MNIST."""
+    return section("neural", "3. Adversarial examples in neural networks", [
+        markdown(LOCAL_TEXT), _nn_block(), markdown(GENERAL_TEXT),
+    ])
+
+
+register_frame_player("fig-nn-toy", "ctl-nn-decay", "fig-nn-toy-frames", NN_RO)

@@ -1,0 +1,169 @@
+"""§1 toy figures: pure builders, mirror-image formulas, frames, permalink parsers, and real training on the toy set."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from components import frames, toy
+
+
+def _trace(fig, name):
+    return next(t for t in fig.data if t.name == name)
+
+
+@pytest.mark.parametrize("theta", [0.0, 0.3, math.pi / 4, 1.2, 0.99 * math.pi / 2])
+def test_mirror_distance_is_1_6_cos_theta(theta):
+    q = toy.mirror_quantities(theta)
+    assert q["dist"] == pytest.approx(1.6 * math.cos(theta), abs=1e-12)
+    assert q["d"] == pytest.approx(-0.8 * math.cos(theta), abs=1e-12)
+    # x_p lies on the line, x_m on the other side at the same distance
+    assert float(q["w"] @ q["x_p"]) == pytest.approx(0.0, abs=1e-12)
+    assert float(q["w"] @ q["x_m"]) == pytest.approx(-q["d"], abs=1e-12)
+    ro = toy.mirror_readouts(theta)
+    assert float(ro[2]) == pytest.approx(1.6 * math.cos(theta), abs=6e-4)
+    assert ro[2] == ro[3]  # measured ‖x − x_m‖ and the formula print the same number
+    assert ro[4] == "J"
+
+
+def test_mirror_borderline_cases():
+    q0 = toy.mirror_quantities(0.0)
+    np.testing.assert_allclose(q0["x_m"], [0.8, 0.0], atol=1e-12)  # a genuine J image: nothing adversarial
+    q1 = toy.mirror_quantities(0.99 * math.pi / 2)
+    assert np.linalg.norm(q1["x_m"] - q1["x"]) < 0.03  # looks like x ...
+    assert float(q1["w"] @ q1["x_m"]) > 0  # ... but is classified J
+
+
+def test_mirror_figure_places_points_and_images():
+    theta = 1.0
+    fig = toy.make_toy_mirror(theta)
+    q = toy.mirror_quantities(theta)
+    pts = next(t for t in fig.data if t.mode == "markers+text")
+    assert list(pts.text) == ["x", "x_p", "x_m"]
+    np.testing.assert_allclose([pts.x[2], pts.y[2]], q["x_m"], atol=1e-5)
+    heat = [t for t in fig.data if t.type == "heatmap"]
+    assert len(heat) == 2
+    assert heat[1].z[1][1] == pytest.approx(q["x_m"][0], abs=1e-5)  # inner pixel of x_m
+    assert heat[1].z[0][0] == pytest.approx(q["x_m"][1], abs=1e-5)  # outer pixel of x_m
+    assert "inner-pixel" in fig.layout.xaxis.title.text and "outer-pixel" in fig.layout.yaxis.title.text
+
+
+@pytest.mark.parametrize("w,b", [((1.0, 0.0), 0.0), ((0.3, 0.9), 0.1), ((0.0, 1.0), -0.5), ((1.0, 1.0), 0.2)])
+def test_line_in_box_endpoints_lie_on_line_and_box(w, b):
+    xs, ys = toy.line_in_box(np.array(w), b)
+    assert len(xs) == 2
+    for x, y in zip(xs, ys, strict=True):
+        assert w[0] * x + w[1] * y + b == pytest.approx(0.0, abs=1e-4)
+        assert max(abs(x), abs(y)) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_line_missing_the_box_gives_no_segment():
+    assert toy.line_in_box(np.array([1.0, 0.0]), 5.0) == ([], [])
+
+
+def test_toy_space_image_shows_a_inside_b_outside():
+    fig = toy.make_toy_space(-0.4, 0.7)
+    z = np.array(_trace(fig, "image").z)
+    assert z[1, 1] == pytest.approx(-0.4)
+    assert np.allclose(np.delete(z.ravel(), 4), 0.7)
+    point = _trace(fig, "(a, b)")
+    assert (point.x[0], point.y[0]) == (-0.4, 0.7)
+
+
+def test_lines_figure_boundary_is_perpendicular_to_w_theta():
+    for theta in (0.0, 0.7, 1.5):
+        fig = toy.make_toy_lines(theta)
+        line = next(t for t in fig.data if t.name.startswith("𝓛_θ"))
+        d = np.array([line.x[1] - line.x[0], line.y[1] - line.y[0]])
+        assert abs(float(d @ toy.w_theta(theta))) < 1e-4
+
+
+def test_frames_payload_round_trip_reproduces_every_frame():
+    payload = toy.lines_payload()
+    assert len(payload["values"]) == 100 and payload["values"][-1] == pytest.approx(89.1)
+    for k in (0, 37, 99):
+        fig, ro = frames.apply_frame(payload, payload["values"][k])
+        expected = frames._plain(toy.make_toy_lines(math.radians(payload["values"][k])))
+        assert fig["data"] == expected["data"]
+        assert ro[0].startswith(f"{payload['values'][k]:.1f}°")
+    # off-grid and junk values: nearest frame, or nothing
+    assert frames.apply_frame(payload, 1000)[1] == payload["frames"][-1]["readouts"]
+    assert frames.apply_frame(payload, None) is None
+    assert frames.apply_frame(payload, "nan") is None
+    assert frames.apply_frame(payload, "abc") is None
+
+
+def test_frames_payload_rejects_mismatched_frames():
+    with pytest.raises(ValueError):
+        frames.frames_payload([0, 1], [toy.make_toy_lines(0.1)], [["a"], ["b"]])
+    with pytest.raises(ValueError):
+        frames.frames_payload([0, 1], [toy.make_toy_lines(0.1), toy.make_toy_classes()], [["a"], ["b"]])
+
+
+def test_mirror_frames_readouts_follow_theta():
+    payload = toy.mirror_payload()
+    dists = [float(f["readouts"][2]) for f in payload["frames"]]
+    assert dists[0] == pytest.approx(1.6, abs=1e-3)
+    assert all(a >= b for a, b in zip(dists, dists[1:], strict=False))  # shrinks as θ grows
+    assert dists[-1] < 0.03
+
+
+@pytest.mark.parametrize("parse,good,expected", [
+    (toy.parse_unit_coordinate, "0.33", 0.35), (toy.parse_unit_coordinate, "-1", -1.0),
+    (toy.parse_theta_deg, "45", 45.0), (toy.parse_theta_deg, "89.1", 89.1), (toy.parse_theta_deg, "0.4", 0.0),
+    (toy.parse_noisy_exponent, "-2", -2.0), (toy.parse_noisy_exponent, "0.9", 1.0),
+])
+def test_parsers_accept_and_snap(parse, good, expected):
+    assert parse(good) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("parse,bad", [
+    (toy.parse_unit_coordinate, "1.5"), (toy.parse_unit_coordinate, "x"), (toy.parse_unit_coordinate, "nan"),
+    (toy.parse_theta_deg, "90"), (toy.parse_theta_deg, "-1"), (toy.parse_theta_deg, ""),
+    (toy.parse_noisy_exponent, "3"), (toy.parse_noisy_exponent, "inf"), (toy.parse_noisy_exponent, "1e999"),
+])
+def test_parsers_reject_bad_input(parse, bad):
+    with pytest.raises(ValueError):
+        parse(bad)
+
+
+def test_url_state_names_the_controls():
+    ids = {spec[0] for spec in toy.URL_STATE.values()}
+    assert {"ctl-toy-theta", "ctl-mirror-theta", "ctl-noisy-lambda", "ctl-toy-a", "ctl-toy-b"} <= ids
+
+
+# ---- F7: real training (needs models.toy, the linear engine's exact toy solver)
+
+def test_noisy_point_fitted_at_small_lambda_ignored_at_large_lambda():
+    pytest.importorskip("models.toy")
+    data = toy.noisy_fits()
+    assert data is not None
+    p = toy.P_NOISY
+    for loss in ("hinge", "logistic"):
+        w_small, b_small = data["fits"][loss][0]
+        w_large, b_large = data["fits"][loss][-1]
+        assert float(p @ w_small + b_small) < 0, f"{loss}: p should be on the I side at λ = 1e-4"
+        assert float(p @ w_large + b_large) > 0, f"{loss}: p should be given up at λ = 10"
+        assert toy._angle_to_axis(w_small) > toy._angle_to_axis(w_large) + 0.3  # the tilt really changes
+    ro_small = toy.noisy_readouts(data, 0)
+    assert "p → I" in ro_small[1] and "p → J" in toy.noisy_readouts(data, len(toy.NOISY_EXPONENTS) - 1)[1]
+
+
+@pytest.mark.parametrize("loss", ["hinge", "logistic"])
+@pytest.mark.parametrize("lam", [1e-3, 1e-1])
+def test_toy_exact_optimum_matches_scikit_learn(loss, lam):
+    toy_model = pytest.importorskip("models.toy")
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import SVC
+
+    X, y = (np.asarray(a, float) for a in toy_model.toy_training_set())
+    w, b = toy_model.fit_toy(loss, lam)
+    C = 1.0 / (2.0 * lam * len(y))  # (1/n) Σ f + λ‖w‖²  ≡  ½‖w‖² + C Σ f with C = 1/(2λn)
+    if loss == "hinge":
+        ref = SVC(kernel="linear", C=C, tol=1e-10).fit(X, y)
+    else:
+        ref = LogisticRegression(C=C, tol=1e-12, max_iter=100000).fit(X, y)
+    np.testing.assert_allclose(np.asarray(w, float), ref.coef_.ravel(), rtol=2e-3, atol=2e-3)
+    assert float(b) == pytest.approx(float(ref.intercept_[0]), rel=2e-3, abs=2e-3)
