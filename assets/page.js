@@ -31,11 +31,51 @@
     return !!(cc && cc.triggered && cc.triggered.some((t) => t.prop_id.startsWith(prefix)));
   }
 
+  function show(id, base) {
+    // Draw `base` merged with the updates through dcc.Graph the first time (or after the base changed);
+    // afterwards restyle the existing plot directly: no figure clone and layout diff per slider step.
+    const updates = Array.prototype.slice.call(arguments, 2);
+    const gd = document.querySelector("#" + id + " .js-plotly-plot");
+    if (gd && gd.__l2base === base && gd._fullLayout && window.Plotly) {
+      const data = base.data.slice();
+      for (const upd of updates) {
+        if (!upd) continue;
+        for (const key in upd) data[+key] = Object.assign({}, data[+key], upd[key]);
+      }
+      window.Plotly.react(gd, data, gd.layout);
+      return NU();
+    }
+    if (gd) gd.__l2base = base;
+    return apply.apply(null, [base].concat(updates));
+  }
+
+  // The mirror view's picture depends on the sweep's base and on the chosen images (the mirror store):
+  // one identity object per (base, images) pair, so a new choice of image goes through dcc.Graph again.
+  const mirrorKeys = new WeakMap();
+  function mirrorKey(base, images) {
+    if (!images) return base;
+    let byImages = mirrorKeys.get(base);
+    if (!byImages) mirrorKeys.set(base, (byImages = new WeakMap()));
+    let key = byImages.get(images);
+    if (!key) byImages.set(images, (key = {data: base.data, layout: base.layout}));
+    return key;
+  }
+
+  function forget(ids) {
+    for (const id of ids) {
+      const gd = document.querySelector("#" + id + " .js-plotly-plot");
+      if (gd) gd.__l2base = null;
+    }
+  }
+
   function hero(k, payload) {
     if (!payload) return [NU(), NU(), NU(), NU(), NU()];
-    if (payload.error) return [payload.fig, "–", "–", "–", "–"];
+    if (payload.error) {
+      forget(["fig-hero"]);
+      return [payload.fig, "–", "–", "–", "–"];
+    }
     const f = payload.frames[clampIndex(k, payload.frames.length)];
-    return [apply(payload.base, f.upd)].concat(f.ro);
+    return [show("fig-hero", payload.base, f.upd)].concat(f.ro);
   }
 
   function svm(k, frames, mirror, custom) {
@@ -43,6 +83,7 @@
     const out = new Array(nOut).fill(NU());
     if (!frames) return out;
     if (frames.error) {
+      forget(["fig-svm-loss", "fig-svm-plane", "fig-svm-mirror"]);
       const f = frames.figs;
       return [f.loss, f.plane, f.mirror, "–", "–", "–", "–", "–", "–", "–", "–", NU()];
     }
@@ -60,7 +101,8 @@
     }
     const b = frames.base;
     return [
-      apply(b.loss, fr.loss), apply(b.plane, fr.plane), apply(b.mirror, fr.mirror, mstatic, mf && mf.upd),
+      show("fig-svm-loss", b.loss, fr.loss), show("fig-svm-plane", b.plane, fr.plane),
+      show("fig-svm-mirror", mirrorKey(b.mirror, mstatic), fr.mirror, mstatic, mf && mf.upd),
     ].concat(fr.ro, mf ? mf.ro : ["–", "–"], [slid && custom ? null : NU()]);
   }
 

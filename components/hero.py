@@ -115,7 +115,6 @@ CAPTION = (
 
 def layout() -> html.Header:
     """The hero figure at the top of the article."""
-    marks = {s: f"1e{int(config.LAMBDA_EXPONENTS[s])}" for s in range(0, config.N_LAMBDA, 10)}
     block = figure_block(
         "fig-hero",
         f"MNIST {HERO_PAIR[0]} vs {HERO_PAIR[1]}: a linear SVM seen in its tilting plane",
@@ -128,7 +127,8 @@ def layout() -> html.Header:
                 config.N_LAMBDA - 1,
                 DEFAULT_LAM_INDEX,
                 step=1,
-                marks=marks,
+                marks=svm.LAMBDA_MARKS,
+                allow_direct_input=False,
                 label="L2 regularization λ (strong → right)",
             )
         ],

@@ -791,6 +791,7 @@ def layout() -> html.Section:
             DEFAULT_LAM_INDEX,
             step=1,
             marks=LAMBDA_MARKS,
+            allow_direct_input=False,
             label="L2 regularization λ (grid of 81 values)",
         ),
         html.Div(
@@ -865,30 +866,48 @@ def layout() -> html.Section:
 # Callbacks
 
 
-@dash.callback(Output("store-svm-frames", "data"), Input("ctl-svm-pair", "value"), Input("ctl-svm-loss", "value"))
-def load_pair(pair, loss):
-    """New pair or loss: send every frame of its sweep (computed once per process)."""
-    return payload_for(pair, loss)
-
-
 @dash.callback(
+    Output("store-svm-frames", "data"),
     Output("store-svm-mirror", "data"),
     Output("ro-svm-img-note", "children"),
     Input("ctl-svm-pair", "value"),
     Input("ctl-svm-loss", "value"),
-    Input("ctl-svm-x-set", "value"),
-    Input("ctl-svm-x-index", "value"),
-    Input("ctl-svm-y-set", "value"),
-    Input("ctl-svm-y-index", "value"),
-    State("store-svm-custom", "data"),
+    State("ctl-svm-x-set", "value"),
+    State("ctl-svm-x-index", "value"),
+    State("ctl-svm-y-set", "value"),
+    State("ctl-svm-y-index", "value"),
 )
-def load_mirrors(pair, loss, xset, xi, yset, yi, custom):
-    """Mirror frames for the chosen images; bad choices fall back to defaults with a note."""
+def load_pair(pair, loss, xset, xi, yset, yi):
+    """New pair or loss: every frame of its sweep and the mirror frames, in one answer (no half-updated view)."""
+    payload = payload_for(pair, loss)
+    if "error" in payload:
+        return payload, None, ""
+    return (payload, *_mirrors_or_note(pair, loss, xset, xi, yset, yi, None))
+
+
+def _mirrors_or_note(pair, loss, xset, xi, yset, yi, custom) -> tuple[dict | None, str]:
     try:
         return mirror_payload(pair, loss, xset, xi, yset, yi, custom if isinstance(custom, dict) else None)
     except Exception as exc:  # noqa: BLE001
         log.warning("mirror frames failed: %s", exc)
         return None, "Mirror images are unavailable for this choice."
+
+
+@dash.callback(
+    Output("store-svm-mirror", "data", allow_duplicate=True),
+    Output("ro-svm-img-note", "children", allow_duplicate=True),
+    Input("ctl-svm-x-set", "value"),
+    Input("ctl-svm-x-index", "value"),
+    Input("ctl-svm-y-set", "value"),
+    Input("ctl-svm-y-index", "value"),
+    State("ctl-svm-pair", "value"),
+    State("ctl-svm-loss", "value"),
+    State("store-svm-custom", "data"),
+    prevent_initial_call=True,
+)
+def load_mirrors(xset, xi, yset, yi, pair, loss, custom):
+    """Mirror frames for newly chosen images; bad choices fall back to defaults with a note."""
+    return _mirrors_or_note(pair, loss, xset, xi, yset, yi, custom)
 
 
 def _random_index(pair, image_set) -> int | None:

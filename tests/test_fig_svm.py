@@ -133,7 +133,8 @@ def test_mirror_frames_are_reflections_through_the_boundary(payload, sweep, pf, 
     for k in (3, 40, 77):
         w, b = sweep.W[k], sweep.bias[k]
         fr = mir["frames"][k]
-        xm = geometry.mirror_image(x, w, b)
+        xm, ym = geometry.mirror_image(x, w, b), geometry.mirror_image(y, w, b)
+        assert np.allclose(np.asarray(fr["upd"]["7"]["z"]) / 100, ym.reshape(28, 28), atol=0.006)
         assert np.allclose(np.asarray(fr["upd"]["5"]["z"]) / 100, xm.reshape(28, 28), atol=0.006)
         dx = geometry.signed_distance(x, w, b)
         assert geometry.signed_distance(xm, w, b) == pytest.approx(-dx, abs=1e-9)
