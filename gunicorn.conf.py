@@ -17,7 +17,7 @@ bind = f"{os.environ.get('HOST', '0.0.0.0').strip() or '0.0.0.0'}:{env_int('PORT
 workers = env_int("L2_WEB_WORKERS", min(2 * _cores + 1, 9), 1, 64)
 worker_class = "gthread"
 threads = env_int("L2_WEB_THREADS", 4, 1, 64)
-timeout = env_int("L2_WEB_TIMEOUT", 60, 5, 3600)
+timeout = env_int("L2_WEB_TIMEOUT", 120, 5, 3600)
 graceful_timeout = 20
 keepalive = 5
 # The app is imported in each worker, never in the master: no torch/threads before fork.
@@ -32,3 +32,15 @@ limit_request_fields = 100
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket lives in $HOME: off by default (several instances per host, read-only homes).
 control_socket_disable = os.environ.get("L2_GUNICORN_CONTROL", "0").strip() != "1"
+
+
+def post_worker_init(worker) -> None:
+    """Build the page once before this worker takes requests, so no student waits for the first layout."""
+    try:
+        client = worker.wsgi.test_client()
+        for path in ("/_dash-layout", "/_dash-dependencies"):
+            status = client.get(path).status_code
+            if status != 200:
+                worker.log.warning("warm-up: %s answered %s", path, status)
+    except Exception:  # a broken page must not stop the worker: /health and the error pages still work
+        worker.log.exception("warm-up failed")

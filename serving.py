@@ -223,6 +223,14 @@ def _error(status: int, message: str) -> Response:
 # --------------------------------------------------------------------------- install
 
 
+def _not_for_health(fn):
+    @functools.wraps(fn)
+    def wrapper():
+        return None if request.path == "/health" else fn()
+
+    return wrapper
+
+
 def install(app) -> None:
     """Attach /health, the request limits, error handlers, security headers and the shared cache."""
     server = app.server
@@ -231,6 +239,8 @@ def install(app) -> None:
     server.config["TRAP_HTTP_EXCEPTIONS"] = False
     server.debug = False
     cache.init_app(server, config=cache_config())
+    # /health must answer even while (or when) Dash's first-request setup builds a slow or broken layout.
+    server.before_request_funcs[None] = [_not_for_health(f) for f in server.before_request_funcs.get(None, [])]
     csp_enabled = os.environ.get("L2_CSP", "1").strip() != "0"
     csp: dict[str, str] = {}
 
@@ -269,6 +279,10 @@ def install(app) -> None:
 
     @server.errorhandler(Exception)
     def _server_error(exc: Exception):
+        from dash.exceptions import DependencyException, InvalidResourceError
+
+        if isinstance(exc, DependencyException | InvalidResourceError):  # an unknown static file
+            return _error(404, "not found")
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _error(500, "the server could not answer this request; the error was logged")
 

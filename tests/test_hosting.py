@@ -1,0 +1,207 @@
+"""Serving policies: gunicorn entry point, /health, limits, error pages, artifact checks, headers + CSP in Chromium."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dash
+import httpx
+import pytest
+from dash import Input, Output, html
+
+import serving
+from jobs.artifacts import npz_bytes, write_manifest
+from models import config
+from tests.conftest import free_port, wait_http
+
+ROOT = Path(__file__).resolve().parents[1]
+SECURITY_HEADERS = ("X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "Content-Security-Policy")
+
+
+# --------------------------------------------------------------------------- in-process (Flask test client)
+
+
+def _tiny_app() -> dash.Dash:
+    app = dash.Dash(__name__, suppress_callback_exceptions=True)
+    app.layout = html.Div([html.Button(id="tiny-btn"), html.Div(id="tiny-out")])
+
+    @app.callback(Output("tiny-out", "children"), Input("tiny-btn", "n_clicks"))
+    def explode(n):
+        if n == 13:
+            raise RuntimeError("secret internal detail /etc/shadow")
+        return f"clicked {n}"
+
+    serving.install(app)
+    return app
+
+
+def _payload(n) -> dict:
+    return {"output": "tiny-out.children", "outputs": {"id": "tiny-out", "property": "children"},
+            "inputs": [{"id": "tiny-btn", "property": "n_clicks", "value": n}], "changedPropIds": ["tiny-btn.n_clicks"]}
+
+
+def test_callback_crash_is_a_short_500_and_logged(caplog):
+    client = _tiny_app().server.test_client()
+    assert client.post("/_dash-update-component", json=_payload(1)).status_code == 200
+    with caplog.at_level(logging.ERROR, logger="l2angle.serving"):
+        r = client.post("/_dash-update-component", json=_payload(13))
+    assert r.status_code == 500
+    body = r.get_data(as_text=True)
+    assert "Traceback" not in body and "shadow" not in body
+    assert r.json["error"].startswith("the server could not answer")
+    assert any("secret internal detail" in (rec.exc_text or "") for rec in caplog.records)
+
+
+@pytest.mark.parametrize("body, why", [
+    ({"output": "nope.children", "inputs": []}, "unknown callback output"),
+    ({"output": "tiny-out.children", "inputs": "x"}, "inputs do not match"),
+    ({"output": "tiny-out.children", "inputs": [{"id": "tiny-btn", "property": "n_clicks"}], "state": [1]},
+     "state does not match"),
+    ({"output": "tiny-out.children", "inputs": [{"id": "tiny-btn", "property": "n_clicks"}], "changedPropIds": 5},
+     "changedPropIds"),
+    ([1, 2], "JSON object"),
+])
+def test_malformed_callback_requests_are_400(body, why):
+    client = _tiny_app().server.test_client()
+    r = client.post("/_dash-update-component", json=body)
+    assert r.status_code == 400 and why in r.json["error"]
+
+
+def test_oversized_request_is_413_before_reading(monkeypatch):
+    monkeypatch.setenv("L2_MAX_REQUEST_BYTES", "10000")
+    client = _tiny_app().server.test_client()
+    r = client.post("/_dash-update-component", data="x" * 20000, content_type="application/json")
+    assert r.status_code == 413 and "too large" in r.json["error"]
+    missing = client.get("/_dash-component-suites/no_such_package/x.js")
+    assert missing.status_code in (400, 404) and "Traceback" not in missing.get_data(as_text=True)
+
+
+def test_security_headers_and_csp_hashes():
+    app = _tiny_app()
+    app.clientside_callback("function(x) { return x; }", Output("tiny-out", "title"), Input("tiny-btn", "title"))
+    r = app.server.test_client().get("/")
+    for h in SECURITY_HEADERS:
+        assert h in r.headers, h
+    csp = r.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in csp and "object-src 'none'" in csp
+    assert all(h in csp for h in app.csp_hashes())  # every inline script is allowed by its hash, nothing else
+
+
+def _fake_precomputed(tmp: Path) -> Path:
+    root = tmp / "precomputed"
+    shutil.copytree(config.MNIST_DIR, root / "mnist")
+    folder = root / "sweeps"
+    folder.mkdir()
+    (folder / "a.npz").write_bytes(npz_bytes({"x": __import__("numpy").arange(10)}))
+    write_manifest(folder, "sweeps", 1, {}, ["a.npz"], "test", 0.0)
+    return root
+
+
+def test_corrupt_or_missing_artifacts_are_reported_on_health(tmp_path, monkeypatch):
+    root = _fake_precomputed(tmp_path)
+    assert serving.check_artifacts(root) == []
+    (root / "sweeps" / "a.npz").write_bytes(b"garbage")
+    (root / "mnist" / "t10k-labels-idx1-ubyte.gz").unlink()
+    problems = serving.check_artifacts(root)
+    assert any("a.npz" in p and "checksum" in p for p in problems), problems
+    assert any(p.startswith("mnist:") for p in problems), problems
+
+    monkeypatch.setattr(config, "PRECOMPUTED", root)
+    monkeypatch.setattr(config, "MNIST_DIR", root / "mnist")
+    monkeypatch.setattr(serving, "ARTIFACTS", serving._ArtifactState())
+    monkeypatch.setenv("L2_CACHE_DIR", str(tmp_path / "cache"))
+    client = _tiny_app().server.test_client()
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        health = client.get("/health").json
+        if health["artifacts"]["checked_at"]:
+            break
+        time.sleep(0.1)
+    assert health["status"] == "degraded" and health["artifacts"]["ok"] is False
+    assert any("a.npz" in p for p in health["artifacts"]["problems"])
+    assert health["artifacts"]["action"]  # the recompute request (or the command to run) is stated
+    assert client.get("/").status_code == 200  # the page keeps working
+
+
+def test_cache_config_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("L2_BROKER_URL", raising=False)
+    monkeypatch.delenv("L2_REDIS_URL", raising=False)
+    assert serving.cache_config()["CACHE_TYPE"] == "FileSystemCache"
+    monkeypatch.setenv("L2_BROKER_URL", "redis://example:6379/1")
+    cfg = serving.cache_config()
+    assert cfg["CACHE_TYPE"] == "RedisCache" and cfg["CACHE_REDIS_URL"] == "redis://example:6379/1"
+
+
+def test_serving_check_cli():
+    out = subprocess.run([sys.executable, "-m", "serving", "--check"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and "artifacts ok" in out.stdout, out.stderr
+
+
+# --------------------------------------------------------------------------- gunicorn (the production entry point)
+
+
+@pytest.mark.slow
+def test_gunicorn_entry_point(tmp_path):
+    port = free_port()
+    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", L2_WEB_WORKERS="2", L2_CACHE_DIR=str(tmp_path / "c"))
+    log = open(tmp_path / "gunicorn.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"], cwd=ROOT,
+                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{base}/health", timeout=180)
+        health = httpx.get(f"{base}/health", timeout=30).json()
+        assert set(health) >= {"status", "version", "artifacts", "queue"}
+        assert health["queue"]["backend"] == "local" and health["queue"]["depth"] >= 0
+        page = httpx.get(f"{base}/", timeout=30, headers={"accept-encoding": "gzip"})
+        assert page.status_code == 200 and "_dash-config" in page.text
+        for h in SECURITY_HEADERS:
+            assert h in page.headers, h
+        assert '"ui":false' in page.text and '"props_check":false' in page.text  # Dash dev tools (debug) off
+        deps = httpx.get(f"{base}/_dash-dependencies", timeout=30, headers={"accept-encoding": "gzip"})
+        assert deps.headers.get("content-encoding") == "gzip"  # Dash(compress=True)
+        bad = httpx.post(f"{base}/_dash-update-component", content=b"{nope", timeout=30,
+                         headers={"content-type": "application/json"})
+        assert bad.status_code == 400 and "Traceback" not in bad.text
+        workers = [int(p) for p in subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                                  text=True).stdout.split()]
+        assert len(workers) == 2
+        # torch never loads in the gunicorn master (nor, for the article alone, in its web workers)
+        for pid in [proc.pid, *workers]:
+            assert "libtorch" not in Path(f"/proc/{pid}/maps").read_text()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+# --------------------------------------------------------------------------- the real page in Chromium
+
+
+@pytest.mark.browser
+def test_page_renders_under_the_security_headers(live_server, page):
+    """The real page under our CSP: no violations, plots drawn, MathJax typeset, no server errors.
+
+    (Other console errors are the page's own business, checked by tests/test_browser_page*; run with
+    L2_CSP=0 to compare — they must not depend on these headers.)
+    """
+    csp_violations = []
+    page.on("console", lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None)
+    resp = page.goto(live_server, wait_until="load", timeout=120_000)
+    assert "content-security-policy" in {k.lower() for k in resp.headers}
+    page.wait_for_selector("#react-entry-point .js-plotly-plot", timeout=90_000)
+    page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=60_000)
+    page.wait_for_timeout(3000)
+    assert not csp_violations, csp_violations
+    blocked = [p for p in page.problems if "Refused to" in p or "unsafe-" in p or p.startswith("http 5")]
+    assert not blocked, blocked
+    if page.problems:
+        print("page problems not related to the headers:", page.problems[:3])
+    assert httpx.get(f"{live_server}/health", timeout=30).json()["status"] in ("ok", "degraded")
