@@ -27,19 +27,6 @@ N_PARAMS = 431_080
 INIT_STD = 0.01
 PIXEL_MAX = 255.0
 
-# (name, tensor shape after the layer) for the architecture figure; kept here so it matches the code.
-ARCH = (
-    ("input", (1, 28, 28)),
-    ("conv1 5×5×1×20", (20, 24, 24)),
-    ("maxpool 2", (20, 12, 12)),
-    ("conv2 5×5×20×50", (50, 8, 8)),
-    ("maxpool 2", (50, 4, 4)),
-    ("fc1 4×4×50×500 + ReLU", (500, 1, 1)),
-    ("fc2 1×1×500×10", (10, 1, 1)),
-    ("softmax", (10,)),
-)
-
-
 class LeNet(nn.Module):
     """MatConvNet's MNIST LeNet; forward takes raw 0..255 pixels (N, 1, 28, 28) and returns logits (N, 10)."""
 
