@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -220,16 +221,21 @@ async def run_job(client, rec: Recorder, dep: dict, values: dict, lam_text: str,
                        json=make_payload(dep, values, [f"{ids['n_clicks']}.n_clicks"]))
     apply_response(values, body)
     polls = 0
+    texts = [r for r in split_output(dep["output"])[0] if r["property"] == "children"]
+
+    def shown() -> str:  # what the page shows the student about the job (its read-out text)
+        return " ".join(str(values.get((r["id"], "children")) or "") for r in texts)[:120]
+
     while time.time() < deadline:
         if values.get((interval["id"], "disabled")) is True:
-            return "done"
+            return f"finished: {shown()}"
         await asyncio.sleep(0.4)
         polls += 1
         values[(interval["id"], "n_intervals")] = polls
         body = await timed(client, rec, "job poll", "POST", UPDATE,
                            json=make_payload(dep, values, [f"{interval['id']}.n_intervals"]))
         apply_response(values, body)
-    return "unfinished"
+    return f"unfinished: {shown()}"
 
 
 async def student(n: int, base: str, rec: Recorder, seconds: float, lam_values: list[str], seed: int,
@@ -311,9 +317,12 @@ def report(rec: Recorder, args, started: dict, finished: dict, outcome: list, wa
     total_err = sum(len(v) for v in rec.errors.values())
     requested = len(outcome)
     executed = finished.get("started", 0) - started.get("started", 0)
+    finished_n = sum(o.startswith("finished") for o in outcome)
     lines += ["", f"Errors: {total_err}.  On-demand jobs: {requested} requested by students "
-              f"({outcome.count('done')} finished), {len(set(args.lams))} distinct parameter sets, "
+              f"({finished_n} finished), {len(set(args.lams))} distinct parameter sets, "
               f"{executed} job processes started (dedup: identical requests computed once).", ""]
+    for text, n in Counter(outcome).most_common(4):
+        lines.append(f"* job read-out x{n}: {text}")
     for kind, errs in sorted(rec.errors.items()):
         lines.append(f"* {kind}: e.g. {errs[0][:200]}")
     return "\n".join(lines) + "\n"

@@ -51,7 +51,7 @@ if [ -f "$host_ca" ]; then
 fi
 log "building $IMAGE"
 t0=$(date +%s)
-podman "${STORE[@]}" build --isolation chroot "${build_args[@]}" -t "$IMAGE" -f Dockerfile . > "$WORK/build.log" 2>&1 \
+podman "${STORE[@]}" build --format docker --isolation chroot "${build_args[@]}" -t "$IMAGE" -f Dockerfile . > "$WORK/build.log" 2>&1 \
   || { tail -40 "$WORK/build.log"; echo "build failed (log: $WORK/build.log)"; exit 1; }
 t1=$(date +%s)
 size=$(podman "${STORE[@]}" image inspect "$IMAGE" --format '{{.Size}}')
