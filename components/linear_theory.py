@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 from components.common import PALETTE, base_layout, figure_block, graph, markdown, readouts, section, slider
 from components.frames import apply_frame, cached_payload, frames_payload, frames_store, register_frame_player
 from components.toy import THETA_GRID_DEG, line_in_box, parse_theta_deg, theta_slider
+from jobs.artifacts import ArtifactError
 from models.geometry import adversarial_distance, class_centroids, error_distance, tilting_angle
 
 log = logging.getLogger(__name__)
@@ -69,8 +70,6 @@ def load_histogram() -> dict | None:
     """Per-class histograms of y·d(x) of the 2-vs-3 hinge model at λ = 10^-2, or None if the sweep is missing."""
     try:
         from models.sweeps import load_sweep
-
-        from jobs.artifacts import ArtifactError
     except ImportError as exc:
         log.info("models.sweeps not available yet: %s", exc)
         return None
@@ -117,12 +116,13 @@ def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
                                  showlegend=col == 1), row=1, col=col, secondary_y=True)
     base_layout(fig, height=380, barmode="overlay", bargap=0)
     fig.update_layout(legend=dict(y=1.16), margin=dict(l=60, r=50, t=80, b=50))
-    fig.update_xaxes(range=list(Z_RANGE), title_text="y·d(x) (pixel-intensity units)")
+    fig.update_xaxes(range=list(Z_RANGE))
+    fig.update_xaxes(title_text="y·d(x): signed distance to the boundary (pixel-intensity units)", row=1, col=2)
     fig.update_yaxes(title_text="training images per bin", secondary_y=False, row=1, col=1)
     fig.update_yaxes(range=[0, LOSS_TOP], secondary_y=True, showgrid=False, showticklabels=False)
     fig.update_yaxes(title_text="loss f(‖w‖ z)", showticklabels=True, secondary_y=True, row=1, col=3)
     if hist is None:
-        fig.add_annotation(text="MNIST histogram not computed yet (python -m worker precompute)", showarrow=False,
+        fig.add_annotation(text="histogram not computed yet", showarrow=False,
                            xref="paper", yref="paper", x=0.5, y=0.5, font=dict(color=PALETTE["adversarial"]))
     return fig
 
@@ -318,15 +318,17 @@ def _loss_block() -> html.Figure:
     trained = (f"This model (λ = {hist['lam']:.0e}) was trained with ‖w‖ = {hist['w_norm']:.3g}."
                if hist else "The histogram appears once the 2-vs-3 sweep is computed.")
     ro = payload["frames"][k]["readouts"]
+    note = [] if hist else [html.Div("The 2-vs-3 SVM sweep is not computed yet (python -m worker precompute): the "
+                                     "histogram will appear here; the loss curves already work.", className="figure-note")]
     return figure_block(
         "fig-loss-scaling", "Figure 8 · ‖w‖ rescales the loss, not the geometry",
-        [graph("fig-loss-scaling", apply_frame(payload, DEFAULT_WNORM)[0], height=380),
+        note + [graph("fig-loss-scaling", apply_frame(payload, DEFAULT_WNORM)[0], height=380),
          frames_store("fig-loss-scaling-frames", payload)],
         "Notice: the histogram never moves and the 0-1 loss never changes; the hinge and softplus penalize a wide "
         "band of correct images when ‖w‖ is small, and only the errors when ‖w‖ is large. " + trained,
         controls=[slider("ctl-wnorm", float(WNORM_EXPONENTS[0]), float(WNORM_EXPONENTS[-1]), DEFAULT_WNORM, step=0.05,
                          label="log₁₀ ‖w‖ (scale of the weights)",
-                         marks={-1.5: "10^-1.5", -1: "0.1", 0: "1", 1: "10", 1.5: "10^1.5"})],
+                         marks={-1.5: "0.03", -1: "0.1", 0: "1", 1: "10", 1.5: "30"})],
         readout_row=readouts([(r, label, text) for r, label, text in zip(
             WNORM_RO, ["‖w‖ = ", "1/‖w‖ = ", "mean 0-1 loss = ", "mean hinge = ", "mean softplus = "], ro, strict=True)]),
         wide=True,

@@ -138,8 +138,8 @@ def _square_images(fig: go.Figure, n_axes: int, first_image_axis: int) -> None:
 def _plane_axes(fig: go.Figure, lim: float = 1.05) -> None:
     """Style the first subplot (xaxis/yaxis) as the toy image space with labelled, equal axes."""
     common = dict(range=[-lim, lim], zeroline=True, zerolinecolor="#ccc", constrain="domain")
-    fig.update_layout(xaxis=dict(title_text="a = inner-pixel intensity (−1 … 1)", **common),
-                      yaxis=dict(title_text="b = outer-pixel intensity (−1 … 1)", scaleanchor="x", **common))
+    fig.update_layout(xaxis=dict(title_text="a: inner pixel (intensity −1 … 1)", **common),
+                      yaxis=dict(title_text="b: outer pixel (intensity)", scaleanchor="x", **common))
 
 
 def _class_traces(show_legend: bool = True) -> list[go.Scatter]:
@@ -158,11 +158,11 @@ def make_toy_space(a: float, b: float) -> go.Figure:
     """F2: the image space [−1, 1]² with the point (a, b) and its two-pixel picture."""
     fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.12,
                         subplot_titles=("", "the image (a, b)"))
-    grid = np.round(np.linspace(-1, 1, 21), 2)
-    gx, gy = np.meshgrid(grid, grid)
-    fig.add_trace(go.Scatter(x=gx.ravel(), y=gy.ravel(), mode="markers", marker=dict(size=14, opacity=0),
-                             hovertemplate="click to pick (%{x:.1f}, %{y:.1f})<extra></extra>", showlegend=False,
-                             name="click targets"), 1, 1)
+    # An invisible 41×41 heatmap over the plane catches clicks (one cheap trace; cells are the 0.05 grid).
+    grid = np.round(np.linspace(-1, 1, 41), 2)
+    fig.add_trace(go.Heatmap(x=grid, y=grid, z=np.zeros((41, 41)), opacity=0, showscale=False, name="click targets",
+                             colorscale=[[0, "white"], [1, "white"]],
+                             hovertemplate="click to pick (%{x:.2f}, %{y:.2f})<extra></extra>"), 1, 1)
     fig.add_trace(go.Scatter(x=[a], y=[b], mode="markers", marker=dict(size=14, color=PALETTE["adversarial"],
                              line=dict(color="black", width=1)), name="(a, b)", showlegend=False,
                              hovertemplate="a = %{x:.2f}, b = %{y:.2f}<extra></extra>"), 1, 1)
@@ -224,7 +224,7 @@ def make_toy_mirror(theta: float) -> go.Figure:
     q = mirror_quantities(theta)
     x, xp, xm = q["x"], q["x_p"], q["x_m"]
     fig = make_subplots(rows=1, cols=3, column_widths=[0.6, 0.2, 0.2], horizontal_spacing=0.06,
-                        subplot_titles=("", "x (class I)", "x_m (classified J)"))
+                        subplot_titles=("", "x (class I)", "x_m (→ J)"))
     for t in _class_traces():
         fig.add_trace(t, 1, 1)
     lx, ly = line_in_box(q["w"], 0.0)

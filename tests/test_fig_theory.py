@@ -53,7 +53,7 @@ def test_loss_scaling_figure(hist):
     hinge = curves[1]
     k = int(np.argmin(np.abs(np.asarray(hinge.x) - 0.0)))
     assert hinge.y[k] == pytest.approx(1.0, abs=1e-3)
-    assert fig.layout.xaxis.title.text.startswith("y·d(x)")
+    assert fig.layout.xaxis2.title.text.startswith("y·d(x)")
     assert fig.layout.yaxis.title.text == "training images per bin"
     assert [a.text for a in fig.layout.annotations] == ["0-1 indicator", "hinge", "softplus"]
 

@@ -47,7 +47,7 @@ def test_mirror_figure_places_points_and_images():
     assert len(heat) == 2
     assert heat[1].z[1][1] == pytest.approx(q["x_m"][0], abs=1e-5)  # inner pixel of x_m
     assert heat[1].z[0][0] == pytest.approx(q["x_m"][1], abs=1e-5)  # outer pixel of x_m
-    assert "inner-pixel" in fig.layout.xaxis.title.text and "outer-pixel" in fig.layout.yaxis.title.text
+    assert "inner pixel" in fig.layout.xaxis.title.text and "outer pixel" in fig.layout.yaxis.title.text
 
 
 @pytest.mark.parametrize("w,b", [((1.0, 0.0), 0.0), ((0.3, 0.9), 0.1), ((0.0, 1.0), -0.5), ((1.0, 1.0), 0.2)])
