@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from dash import Input, Output, State, clientside_callback, dcc
 
+from components.common import readouts
 from jobs.artifacts import atomic_write_bytes
 from models import config
 
@@ -50,6 +52,24 @@ def frames_payload(values: Sequence[float], figures: Sequence[go.Figure],
         layout = {k: v for k, v in fig["layout"].items() if base["layout"].get(k) != v}
         frames.append({"traces": traces, "layout": layout, "readouts": [str(r) for r in ro]})
     return {"values": [float(v) for v in values], "base": base, "frames": frames}
+
+
+def parse_on_grid(raw: str, grid: Sequence[float], what: str) -> float:
+    """Parse a permalink value for a slider over ``grid``: a finite number within the grid's range, snapped to
+    the nearest grid value; anything else raises ValueError naming ``what``."""
+    try:
+        v = float(str(raw).strip())
+    except ValueError as exc:
+        raise ValueError(f"{what} must be a number, got {raw!r}") from exc
+    lo, hi = float(min(grid)), float(max(grid))
+    if not (math.isfinite(v) and lo - 1e-9 <= v <= hi + 1e-9):
+        raise ValueError(f"{what} is in [{lo:g}, {hi:g}], got {raw!r}")
+    return float(min(grid, key=lambda g: abs(g - v)))
+
+
+def readout_row(ids: Sequence[str], labels: Sequence[str], texts: Sequence[str]):
+    """components.common.readouts from three parallel lists (element ids, labels, initial texts)."""
+    return readouts(list(zip(ids, labels, texts, strict=True)))
 
 
 def nearest_frame(values: Sequence[float], value) -> int | None:

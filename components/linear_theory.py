@@ -17,8 +17,16 @@ import plotly.graph_objects as go
 from dash import html
 from plotly.subplots import make_subplots
 
-from components.common import PALETTE, base_layout, figure_block, graph, markdown, readouts, section, slider
-from components.frames import apply_frame, cached_payload, frames_payload, frames_store, register_frame_player
+from components.common import PALETTE, base_layout, figure_block, graph, markdown, section, slider
+from components.frames import (
+    apply_frame,
+    cached_payload,
+    frames_payload,
+    frames_store,
+    parse_on_grid,
+    readout_row,
+    register_frame_player,
+)
 from components.toy import THETA_GRID_DEG, line_in_box, parse_theta_deg, theta_slider
 from jobs.artifacts import ArtifactError
 from models.geometry import adversarial_distance, class_centroids, error_distance, tilting_angle
@@ -36,13 +44,7 @@ LOSSES = ("0-1", "hinge", "softplus")
 
 def parse_wnorm_exponent(raw: str) -> float:
     """log10 ‖w‖ in [−1.5, 1.5], snapped to the slider's 0.05 grid (ValueError otherwise)."""
-    try:
-        v = float(str(raw).strip())
-    except ValueError as exc:
-        raise ValueError(f"log10 ‖w‖ must be a number, got {raw!r}") from exc
-    if not (math.isfinite(v) and WNORM_EXPONENTS[0] - 1e-9 <= v <= WNORM_EXPONENTS[-1] + 1e-9):
-        raise ValueError(f"log10 ‖w‖ is in [-1.5, 1.5], got {raw!r}")
-    return float(WNORM_EXPONENTS[int(np.argmin(np.abs(WNORM_EXPONENTS - v)))])
+    return parse_on_grid(raw, WNORM_EXPONENTS, "log10 ‖w‖")
 
 
 URL_STATE = {
@@ -329,13 +331,14 @@ def _loss_block() -> html.Figure:
         controls=[slider("ctl-wnorm", float(WNORM_EXPONENTS[0]), float(WNORM_EXPONENTS[-1]), DEFAULT_WNORM, step=0.05,
                          label="log₁₀ ‖w‖ (scale of the weights)",
                          marks={-1.5: "0.03", -1: "0.1", 0: "1", 1: "10", 1.5: "30"})],
-        readout_row=readouts([(r, label, text) for r, label, text in zip(
-            WNORM_RO, ["‖w‖ = ", "1/‖w‖ = ", "mean 0-1 loss = ", "mean hinge = ", "mean softplus = "], ro, strict=True)]),
+        readout_row=readout_row(WNORM_RO, WNORM_LABELS, ro),
         wide=True,
     )
 
 
 WNORM_RO = ["ro-wnorm-value", "ro-wnorm-tick", "ro-wnorm-01", "ro-wnorm-hinge", "ro-wnorm-softplus"]
+WNORM_LABELS = ["‖w‖ = ", "1/‖w‖ = ", "mean 0-1 loss = ", "mean hinge = ", "mean softplus = "]
+DADV_LABELS = ["θ = ", "d_adv (measured) = ", "½‖j − i‖ cos θ = ", "training error = ", "d_err = "]
 DADV_RO = ["ro-dadv-theta", "ro-dadv-measured", "ro-dadv-formula", "ro-dadv-err", "ro-dadv-derr"]
 
 
@@ -349,9 +352,7 @@ def _dadv_block() -> html.Figure:
         "Notice: the band edges always run through the centroids i and j, and the band narrows like cos θ as the "
         "boundary tilts — the measured d_adv equals ½‖j − i‖ cos θ at every angle.",
         controls=[theta_slider("ctl-dadv-theta", "θ (angle between w and j − i, degrees)")],
-        readout_row=readouts([(r, label, text) for r, label, text in zip(
-            DADV_RO, ["θ = ", "d_adv (measured) = ", "½‖j − i‖ cos θ = ", "training error = ", "d_err = "],
-            payload["frames"][k]["readouts"], strict=True)]),
+        readout_row=readout_row(DADV_RO, DADV_LABELS, payload["frames"][k]["readouts"]),
     )
 
 

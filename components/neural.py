@@ -8,30 +8,31 @@ follows.
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 import plotly.graph_objects as go
 from dash import html
 
-from components.common import PALETTE, base_layout, figure_block, graph, markdown, readouts, section, slider
-from components.frames import apply_frame, cached_payload, frames_payload, frames_store, register_frame_player
+from components.common import PALETTE, base_layout, figure_block, graph, markdown, section, slider
+from components.frames import (
+    apply_frame,
+    cached_payload,
+    frames_payload,
+    frames_store,
+    parse_on_grid,
+    readout_row,
+    register_frame_player,
+)
 from models import relu_toy
 
 DEFAULT_DECAY = -3.0
+NN_LABELS = ["weight decay = ", "training error = ", "median ‖∇ₓs‖ = ", "median |s|/‖∇ₓs‖ = "]
 NN_RO = ["ro-nn-decay", "ro-nn-error", "ro-nn-grad", "ro-nn-dist"]
 
 
 def parse_decay_exponent(raw: str) -> float:
     """log10 of the weight decay, on the figure's grid (−5 … −1, step 0.5); ValueError otherwise."""
-    grid = relu_toy.DECAY_EXPONENTS
-    try:
-        v = float(str(raw).strip())
-    except ValueError as exc:
-        raise ValueError(f"log10 weight decay must be a number, got {raw!r}") from exc
-    if not (math.isfinite(v) and grid[0] - 1e-9 <= v <= grid[-1] + 1e-9):
-        raise ValueError(f"log10 weight decay is in [{grid[0]}, {grid[-1]}], got {raw!r}")
-    return float(grid[int(np.argmin(np.abs(grid - v)))])
+    return parse_on_grid(raw, relu_toy.DECAY_EXPONENTS, "log10 weight decay")
 
 
 URL_STATE = {"nn_decay": ("ctl-nn-decay", "value", parse_decay_exponent)}
@@ -162,9 +163,7 @@ def _nn_block() -> html.Figure:
         "steep everywhere; more decay flattens the slopes and straightens the boundary.",
         controls=[slider("ctl-nn-decay", float(grid[0]), float(grid[-1]), DEFAULT_DECAY, step=0.5,
                          label="log₁₀ weight decay λ", marks={float(e): f"10^{int(e)}" for e in range(-5, 0)})],
-        readout_row=readouts([(r, label, text) for r, label, text in zip(
-            NN_RO, ["weight decay = ", "training error = ", "median ‖∇ₓs‖ = ", "median |s|/‖∇ₓs‖ = "],
-            payload["frames"][k]["readouts"], strict=True)]),
+        readout_row=readout_row(NN_RO, NN_LABELS, payload["frames"][k]["readouts"]),
     )
 
 

@@ -25,7 +25,15 @@ from components.common import (
     section,
     slider,
 )
-from components.frames import apply_frame, cached_payload, frames_payload, frames_store, register_frame_player
+from components.frames import (
+    apply_frame,
+    cached_payload,
+    frames_payload,
+    frames_store,
+    parse_on_grid,
+    readout_row,
+    register_frame_player,
+)
 from models.geometry import mirror_image, projected_image, signed_distance
 
 log = logging.getLogger(__name__)
@@ -37,6 +45,7 @@ THETA_STEP_DEG = 0.9  # 100 frames: 0 … 0.99·π/2 (= 89.1°)
 THETA_GRID_DEG = np.round(np.arange(100) * THETA_STEP_DEG, 6)
 NOISY_EXPONENTS = np.round(np.arange(-4.0, 1.001, 0.25), 6)
 TOY_STEP = 0.05
+UNIT_GRID = np.round(np.arange(-1.0, 1.0001, TOY_STEP), 2)
 LOSS_STYLE = {"hinge": dict(color=PALETTE["boundary"], dash="solid"),
               "logistic": dict(color=PALETTE["purple"], dash="dash")}
 
@@ -44,38 +53,19 @@ LOSS_STYLE = {"hinge": dict(color=PALETTE["boundary"], dash="solid"),
 # ---------------------------------------------------------------------------------------------
 # Strict parsers for permalinks (ValueError on anything off the control's range)
 
-def _finite(raw: str) -> float:
-    try:
-        v = float(str(raw).strip())
-    except ValueError as exc:
-        raise ValueError(f"not a number: {raw!r}") from exc
-    if not math.isfinite(v):
-        raise ValueError(f"not a finite number: {raw!r}")
-    return v
-
-
 def parse_unit_coordinate(raw: str) -> float:
-    """A toy pixel intensity in [−1, 1], snapped to the slider's 0.05 grid."""
-    v = _finite(raw)
-    if not -1.0 <= v <= 1.0:
-        raise ValueError(f"a toy intensity is in [-1, 1], got {raw!r}")
-    return round(round(v / TOY_STEP) * TOY_STEP, 2)
+    """A toy pixel intensity in [−1, 1], snapped to the sliders' 0.05 grid."""
+    return round(parse_on_grid(raw, UNIT_GRID, "a toy intensity"), 2)
 
 
 def parse_theta_deg(raw: str) -> float:
     """A tilting angle in degrees in [0, 89.1], snapped to the slider's grid."""
-    v = _finite(raw)
-    if not 0.0 <= v <= THETA_MAX_DEG + 1e-9:
-        raise ValueError(f"θ is in [0, {THETA_MAX_DEG}] degrees, got {raw!r}")
-    return float(THETA_GRID_DEG[int(np.argmin(np.abs(THETA_GRID_DEG - v)))])
+    return parse_on_grid(raw, THETA_GRID_DEG, "θ (degrees)")
 
 
 def parse_noisy_exponent(raw: str) -> float:
     """log10 λ for the toy training figure, on its grid (−4 … 1, step 0.25)."""
-    v = _finite(raw)
-    if not NOISY_EXPONENTS[0] - 1e-9 <= v <= NOISY_EXPONENTS[-1] + 1e-9:
-        raise ValueError(f"log10 λ is in [{NOISY_EXPONENTS[0]}, {NOISY_EXPONENTS[-1]}], got {raw!r}")
-    return float(NOISY_EXPONENTS[int(np.argmin(np.abs(NOISY_EXPONENTS - v)))])
+    return parse_on_grid(raw, NOISY_EXPONENTS, "log10 λ")
 
 
 URL_STATE = {
@@ -511,9 +501,8 @@ def layout() -> html.Section:
             "Notice: as θ grows the mirror image x_m slides towards x and its picture becomes a near copy of x, "
             "yet it is classified J.",
             controls=[theta_slider("ctl-mirror-theta", "θ (tilt of the boundary, degrees)")],
-            readout_row=readouts([(rid, label, text) for rid, label, text in zip(
-                MIRROR_RO, ["θ = ", "d(x) = ", "‖x − x_m‖ = ", "1.6 cos θ = ", "x_m classified "],
-                mp["frames"][k0]["readouts"], strict=True)])),
+            readout_row=readout_row(MIRROR_RO, ["θ = ", "d(x) = ", "‖x − x_m‖ = ", "1.6 cos θ = ", "x_m classified "],
+                                    mp["frames"][k0]["readouts"])),
         markdown(NOISY_TEXT),
         _noisy_block(),
     ])
