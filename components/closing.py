@@ -20,7 +20,8 @@ Several questions stay open.
 * **Deeper, more non-linear networks benefit less.** In a linear model a single number, $\|w\|$, sets the scale
   everywhere. In a deep network the local slope $\|\nabla_x s\|$ varies from one input to the next, and
   penalizing the weights only bounds it loosely: the product of many small matrices can still be steep in places.
-  Weight decay helped the shallow LeNet above; there is no guarantee that it helps a very deep network as much.
+  The original study found weight decay to help a shallow LeNet; nothing guarantees that it helps a very deep
+  network as much.
 * **The scale of the logits deserves attention of its own.** If over-confident, low-temperature networks are the
   problem, then the scale of the final scores is a quantity to monitor and control directly — through weight decay,
   through the temperature of the softmax, or through penalties on $\|\nabla_x s\|$ — rather than a by-product of

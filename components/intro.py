@@ -31,8 +31,8 @@ with hundreds of thousands of dimensions? A flaw of neural networks in particula
 done differently, could fix?
 
 This article argues for a precise and rather simple answer in the setting where everything can be computed
-exactly — **linear classification** — and then carries it over to neural networks. The short version:
-adversarial examples appear when the decision boundary is *tilted* along directions of low variance in the
+exactly — **linear classification** — and then carries it over to neural networks. The short version, developed from an earlier
+boundary-tilting account ([Tanay & Griffin, 2016](#ref-tanay2016)): adversarial examples appear when the decision boundary is *tilted* along directions of low variance in the
 data, and how far it tilts is governed by how strongly the model is regularized. L2 regularization, the oldest
 trick in the book ([Krogh & Hertz, 1992](#ref-krogh1992)), turns out to control the tilt.
 

@@ -113,7 +113,7 @@ What controls these local slopes? With weight decay, each gradient step also shr
 $W \leftarrow W - \eta\lambda W$, so all products $W_2 W_1^{x}$ shrink together: weight decay lowers the local
 scaling *everywhere at once*. By the argument of section 2, small slopes put the network in the regime that
 maximizes the distance between the data and the boundary. High weight decay acts like a simple, cheap form of
-adversarial training: it asks every training point to sit far from the boundary, not merely on the correct side.
+adversarial training ([Madry et al., 2018](#ref-madry2018)): it asks every training point to sit far from the boundary, not merely on the correct side.
 
 The figure trains the same small network — 24 ReLU units, same data, same random start — with nine weight
 decays, and shows the slope $\|\nabla_x s\|$ (which equals $\|W_2 W_1^x\|$)[³](#fn-kinks) as a colour map.
@@ -129,7 +129,8 @@ $$
 
 so $\|\nabla_x s\|$ plays the role of $\|w\|$. With ten classes the network outputs one score $s_i(x)$ per
 class and a softmax turns them into probabilities. Scaling all scores by a common factor changes nothing about
-the predicted class, only about the confidence; it is the same as a softmax **temperature** $t$,
+the predicted class, only about the confidence; it is the same as a softmax **temperature** $t$
+([Hinton et al., 2015](#ref-hinton2015)),
 
 $$
 p_i(x) = \frac{e^{s_i(x)/t}}{\sum_k e^{s_k(x)/t}} .
@@ -145,9 +146,12 @@ low-temperature, under-regularized regime:
 2. **They can fit anything.** The same architectures reach zero training error on images with random
    labels ([Zhang et al., 2017](#ref-zhang2017)) — plenty of capacity, little pressure toward large margins.
 3. **They fall to linear attacks.** A single gradient step, as in the fast gradient sign method, is enough to fool
-   them ([Goodfellow et al., 2015](#ref-goodfellow2015)) — the signature of large local slopes.
+   them ([Goodfellow et al., 2015](#ref-goodfellow2015)), and iterating the linearization finds even smaller
+   perturbations ([Moosavi-Dezfooli et al., 2016](#ref-moosavi2016)) — the signature of large local slopes.
 
-The next section tests the prediction on a classic convolutional network for MNIST.
+The figures below test the prediction on a classic convolutional network for MNIST, LeNet
+([LeCun et al., 1998](#ref-lecun1998)), in the configuration of the MatConvNet example
+([Vedaldi & Lenc, 2015](#ref-vedaldi2015)), trained twice with different weight decays.
 """
 
 
