@@ -7,6 +7,7 @@
 #   TORCH_WHEEL_DIR  a folder in the build context holding torch-*.whl to install instead (offline builds,
 #                    e.g. TORCH_WHEEL_DIR=.whl); empty = use TORCH_INDEX_URL
 #   PIP_INDEX_URL    PyPI or a mirror for everything else
+#   ON_BAD_ARTIFACTS fail | compute | warn: what to do when precomputed/ does not verify (see below)
 #   PIP_CA_BUNDLE    a CA bundle in the build context for pip (behind a TLS-inspecting proxy); not kept in the image
 ARG BASE_IMAGE=debian:bookworm-slim
 
@@ -55,11 +56,17 @@ COPY models /app/models
 COPY components /app/components
 COPY jobs /app/jobs
 COPY assets /app/assets
-COPY precomputed /app/precomputed
+COPY --chown=app:app precomputed /app/precomputed
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
     HOST=0.0.0.0 PORT=8050 L2_CACHE_DIR=/var/cache/l2angle MPLCONFIGDIR=/tmp
-# The shipped artifacts must verify against their manifests, or the image is not built.
-RUN python -m serving --check
+# The shipped artifacts must verify against their manifests.  ON_BAD_ARTIFACTS: fail (default: no
+# image without them) | compute (rebuild them here with the worker; slow) | warn (build anyway; /health
+# then reports them and the web workers ask the job runner to recompute the sweeps).
+ARG ON_BAD_ARTIFACTS=fail
+RUN python -m serving --check || case "$ON_BAD_ARTIFACTS" in \
+      compute) python -m worker precompute --all && python -m serving --check ;; \
+      warn) echo "WARNING: building with broken or missing artifacts" ;; \
+      *) exit 1 ;; esac
 USER app
 EXPOSE 8050
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

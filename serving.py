@@ -86,29 +86,54 @@ def check_artifacts(root: Path | None = None) -> list[str]:
             problems.append(str(exc))
         except Exception as exc:
             problems.append(f"{folder}: {type(exc).__name__}: {exc}")
+    sweep_dir = Path(root or config.PRECOMPUTED) / "sweeps"
+    for name in _expected_sweeps():
+        if not (sweep_dir / name).is_file():
+            problems.append(f"{sweep_dir / name}: missing")
     return problems
 
 
-def request_recompute(problems: list[str]) -> str:
-    """Ask the worker to rebuild broken artifacts.
+def _expected_sweeps() -> dict[str, tuple[int, int, str]]:
+    """Every sweep file the article reads, by name (empty while models.sweeps does not exist)."""
+    try:
+        from models import sweeps
+    except ImportError:
+        return {}
+    return {sweeps.sweep_name(a, b, loss): (a, b, loss) for a, b in config.PAIRS for loss in config.LOSSES}
 
-    RECOMPUTE HOOK: the artifact families own their recompute functions (sweeps: jobs.linear_cli /
-    models.sweeps; LeNet: jobs.lenet_cli).  When a family exposes ``recompute_broken(problems) -> str``
-    it is used; otherwise the problem is only reported on /health with the command to run by hand.
+
+def broken_sweeps(problems: list[str]) -> list[tuple[int, int, str]]:
+    """The (a, b, loss) sweeps named in artifact problem lines (missing or failing their checksum)."""
+    expected = _expected_sweeps()
+    found = set()
+    for line in problems:
+        head = line.split(":", 1)[0]
+        name = Path(head).name
+        if name in expected and Path(head).parent.name == "sweeps":
+            found.add(expected[name])
+    return sorted(found)
+
+
+def request_recompute(problems: list[str]) -> str:
+    """Ask the worker to rebuild broken artifacts (one job across all web processes); say what was done.
+
+    Sweeps are recomputed by the job kind ``recompute-sweeps`` (jobs/queue_cli.py, which calls the linear
+    engine's jobs.linear_cli.precompute_sweeps).  RECOMPUTE HOOK for other families (MNIST, LeNet):
+    none yet — they are only reported, with the command to run by hand.  ``L2_AUTO_RECOMPUTE=0`` turns
+    the automatic recompute off.
     """
-    for name in ("jobs.linear_cli", "jobs.lenet_cli"):
-        try:
-            module = __import__(name, fromlist=["recompute_broken"])
-        except ImportError:
-            continue
-        hook = getattr(module, "recompute_broken", None)
-        if callable(hook):
-            try:
-                return str(hook(problems))
-            except Exception as exc:
-                log.exception("recompute hook of %s failed", name)
-                return f"{name}.recompute_broken failed: {type(exc).__name__}: {exc}"
-    return "no automatic recompute available yet: run `python -m worker precompute --all`"
+    sweeps = broken_sweeps(problems)
+    manual = "run `python -m worker precompute --all`"
+    if not sweeps:
+        return f"not recomputed automatically: {manual}"
+    if os.environ.get("L2_AUTO_RECOMPUTE", "1").strip() == "0":
+        return f"{len(sweeps)} sweep(s) broken; automatic recompute is off (L2_AUTO_RECOMPUTE=0): {manual}"
+    import jobs.queue_cli  # noqa: F401  (registers the job kind recompute-sweeps)
+    from jobs import queue
+
+    folder = str(Path(config.PRECOMPUTED) / "sweeps")
+    status = queue.submit("recompute-sweeps", {"folder": folder, "sweeps": [list(s) for s in sweeps]})
+    return f"recomputing {len(sweeps)} sweep(s) in job {status['key']}: {status['state']} ({status['message']})"
 
 
 class _ArtifactState:

@@ -7,8 +7,9 @@ The embedded default needs no job worker (web processes supervise their own job 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from jobs import queue
+from jobs import queue, tasks
 
 
 def register(subparsers) -> None:
@@ -37,3 +38,28 @@ def serve_jobs(args: argparse.Namespace) -> int:
     app.worker_main(["worker", f"--loglevel={args.loglevel}", "--pool=threads", f"--concurrency={concurrency}",
                      "--queues=l2angle", "--without-gossip", "--without-mingle", "--without-heartbeat"])
     return 0
+
+
+def _recompute_sweeps(params: dict, progress) -> dict:
+    """Job ``recompute-sweeps``: rebuild the listed sweeps atomically (the web's /health found them broken)."""
+    from jobs import linear_cli
+    from models import config
+
+    folder = Path(str(params.get("folder", "")))
+    if not folder.name == "sweeps":
+        raise ValueError(f"not a sweeps folder: {folder}")
+    todo = []
+    for item in params.get("sweeps", []):
+        a, b, loss = item
+        a, b = config.check_pair(int(a), int(b))
+        if loss not in config.LOSSES:
+            raise ValueError(f"unknown loss {loss!r}")
+        todo.append((a, b, loss))
+    for k, (a, b, loss) in enumerate(todo):
+        progress(k / max(1, len(todo)), f"sweep {a}-{b} {loss}")
+        linear_cli.precompute_sweeps([(a, b)], (loss,), folder, "recompute-sweeps (requested by /health)")
+    return {"recomputed": [f"{a}-{b} {loss}" for a, b, loss in todo]}
+
+
+_recompute_sweeps.timeout_s = 3600.0
+tasks.task("recompute-sweeps")(_recompute_sweeps)

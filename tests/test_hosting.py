@@ -97,17 +97,18 @@ def test_security_headers_and_csp_hashes():
 def _fake_precomputed(tmp: Path) -> Path:
     root = tmp / "precomputed"
     shutil.copytree(config.MNIST_DIR, root / "mnist")
-    folder = root / "sweeps"
+    folder = root / "extra"
     folder.mkdir()
     (folder / "a.npz").write_bytes(npz_bytes({"x": __import__("numpy").arange(10)}))
-    write_manifest(folder, "sweeps", 1, {}, ["a.npz"], "test", 0.0)
+    write_manifest(folder, "extra", 1, {}, ["a.npz"], "test", 0.0)
     return root
 
 
 def test_corrupt_or_missing_artifacts_are_reported_on_health(tmp_path, monkeypatch):
     root = _fake_precomputed(tmp_path)
-    assert serving.check_artifacts(root) == []
-    (root / "sweeps" / "a.npz").write_bytes(b"garbage")
+    before = serving.check_artifacts(root)
+    assert not any("extra" in p or p.startswith("mnist") for p in before), before
+    (root / "extra" / "a.npz").write_bytes(b"garbage")
     (root / "mnist" / "t10k-labels-idx1-ubyte.gz").unlink()
     problems = serving.check_artifacts(root)
     assert any("a.npz" in p and "checksum" in p for p in problems), problems
@@ -117,6 +118,7 @@ def test_corrupt_or_missing_artifacts_are_reported_on_health(tmp_path, monkeypat
     monkeypatch.setattr(config, "MNIST_DIR", root / "mnist")
     monkeypatch.setattr(serving, "ARTIFACTS", serving._ArtifactState())
     monkeypatch.setenv("L2_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("L2_AUTO_RECOMPUTE", "0")  # (the recompute job itself is tested below)
     client = _tiny_app().server.test_client()
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -205,3 +207,36 @@ def test_page_renders_under_the_security_headers(live_server, page):
     if page.problems:
         print("page problems not related to the headers:", page.problems[:3])
     assert httpx.get(f"{live_server}/health", timeout=30).json()["status"] in ("ok", "degraded")
+
+
+def test_broken_sweeps_are_sent_to_the_worker(monkeypatch, tmp_path):
+    """Missing or corrupt sweep files become one recompute-sweeps job; other problems are only reported."""
+    pytest.importorskip("models.sweeps")
+    from models import sweeps
+
+    folder = Path(config.PRECOMPUTED) / "sweeps"
+    problems = [f"{folder / sweeps.sweep_name(7, 9, 'hinge')}: missing",
+                f"{folder / sweeps.sweep_name(2, 3, 'logistic')}: checksum does not match {folder}/manifest.json",
+                "mnist: train-images-idx3-ubyte.gz: checksum mismatch", f"{tmp_path}/other/x.npz: missing"]
+    assert serving.broken_sweeps(problems) == [(2, 3, "logistic"), (7, 9, "hinge")]
+    submitted = []
+    from jobs import queue
+
+    monkeypatch.setattr(queue, "submit", lambda kind, params: submitted.append((kind, params)) or
+                        {"key": "k" * 24, "state": "queued", "message": "queued"})
+    monkeypatch.setenv("L2_AUTO_RECOMPUTE", "1")
+    action = serving.request_recompute(problems)
+    assert submitted == [("recompute-sweeps", {"folder": str(folder), "sweeps": [[2, 3, "logistic"], [7, 9, "hinge"]]})]
+    assert action.startswith("recomputing 2 sweep(s)")
+    assert serving.request_recompute(problems[2:]).startswith("not recomputed automatically")
+    monkeypatch.setenv("L2_AUTO_RECOMPUTE", "0")
+    assert "automatic recompute is off" in serving.request_recompute(problems)
+
+
+def test_recompute_job_validates_its_params():
+    from jobs import queue_cli
+
+    with pytest.raises(ValueError, match="not a sweeps folder"):
+        queue_cli._recompute_sweeps({"folder": "/etc", "sweeps": []}, lambda *a: None)
+    with pytest.raises(ValueError, match="digits are 0..9"):
+        queue_cli._recompute_sweeps({"folder": "/x/sweeps", "sweeps": [[11, 3, "hinge"]]}, lambda *a: None)
