@@ -15,7 +15,7 @@ PAPER_URL = "https://arxiv.org/abs/1806.11186"
 INTRO_TEXT = rf"""
 *This page rebuilds, recomputes and extends the interactive article
 [A New Angle on L2 Regularization]({ORIGINAL_URL}) by Thomas Tanay and Lewis D. Griffin (2018; companion paper
-[arXiv:1806.11186]({PAPER_URL})). The ideas are theirs; the words, code and every number drawn here are ours.*
+[arXiv:1806.11186]({PAPER_URL}); [reference](#ref-tanay2018)). The ideas are theirs; the words, code and every number drawn here are ours.*
 
 Take an image that a trained neural network classifies correctly and with confidence. Change every pixel by an
 amount too small to see, in a carefully chosen direction, and the network now reports a different class —

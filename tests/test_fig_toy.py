@@ -167,3 +167,62 @@ def test_toy_exact_optimum_matches_scikit_learn(loss, lam):
         ref = LogisticRegression(C=C, tol=1e-12, max_iter=100000).fit(X, y)
     np.testing.assert_allclose(np.asarray(w, float), ref.coef_.ravel(), rtol=2e-3, atol=2e-3)
     assert float(b) == pytest.approx(float(ref.intercept_[0]), rel=2e-3, abs=2e-3)
+
+
+def _ids(component) -> set[str]:
+    """Every id in a Dash component tree."""
+    out = set()
+    stack = [component]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, (list, tuple)):
+            stack.extend(c)
+            continue
+        if getattr(c, "id", None):
+            out.add(c.id)
+        kids = getattr(c, "children", None)
+        if kids is not None and not isinstance(kids, str):
+            stack.append(kids)
+    return out
+
+
+def test_toy_layout_has_every_stable_id():
+    ids = _ids(toy.layout())
+    assert {"fig-toy-space", "fig-toy-classes", "fig-toy-lines", "fig-toy-mirror", "fig-toy-noisy", "ctl-toy-theta",
+            "ctl-mirror-theta", "ctl-noisy-lambda", "ctl-toy-a", "ctl-toy-b", "fig-toy-noisy-frames"} <= ids
+
+
+def test_every_citation_and_footnote_anchor_exists():
+    import re
+
+    from components import closing, intro, linear_theory, neural
+
+    ids = _ids(closing.layout())
+    text = "".join(open(m.__file__).read() for m in (intro, toy, linear_theory, neural, closing))
+    anchors = set(re.findall(r"\]\(#((?:ref|fn)-[a-z0-9-]+)\)", text))
+    assert len(anchors) >= 10
+    assert anchors <= ids, f"dangling anchors: {anchors - ids}"
+    cited = {a for a in anchors if a.startswith("ref-")}
+    listed = {i for i in ids if i.startswith("ref-")}
+    assert listed <= cited, f"references never cited: {listed - cited}"
+
+
+def test_cached_payload_survives_a_corrupt_cache_file(tmp_path, monkeypatch):
+    from models import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(frames, "_MEMO", {})
+    calls = []
+
+    def build():
+        calls.append(1)
+        return frames.frames_payload([0.0], [toy.make_toy_lines(0.2)], [["x"]])
+
+    first = frames.cached_payload("t", [toy.__file__], build)
+    (path,) = list((tmp_path / "frames").iterdir())
+    path.write_text("{ not json")
+    monkeypatch.setattr(frames, "_MEMO", {})
+    second = frames.cached_payload("t", [toy.__file__], build)
+    assert first == second and len(calls) == 2
+    monkeypatch.setattr(frames, "_MEMO", {})
+    assert frames.cached_payload("t", [toy.__file__], build) == first and len(calls) == 2  # now read from disk
