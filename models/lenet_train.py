@@ -178,23 +178,38 @@ def _err_dev(model, images, labels, device) -> float:
     return float(100.0 * np.mean(pred != labels))
 
 
-def finish(model: lenet.LeNet, recipe: Recipe, hist: History, out: Path, xtr, ytr, device: str) -> dict:
-    """Write model.pt, the TorchScript export and the manifest; drop the resume state."""
-    final_train = lenet.error_percent(model, xtr, ytr)
+def finish(model: lenet.LeNet, recipe: Recipe, hist: History, out: Path, xtr, ytr, device: str,
+           partial: bool = False) -> dict:
+    """Write model.pt, the TorchScript export and the manifest; drop the resume state (kept if ``partial``)."""
+    last = hist.epochs[-1] if hist.epochs else {}
+    final_train = last.get("train_error") if partial else lenet.error_percent(model, xtr, ytr)
     artifacts.atomic_write_bytes(out / MODEL_FILE, lenet.state_bytes(model))
     artifacts.atomic_write_bytes(out / SCRIPT_FILE, lenet.torchscript_bytes(model))
-    last = hist.epochs[-1] if hist.epochs else {}
-    params = {**asdict(recipe), "device": device, "inputs": "raw 0..255 pixels minus the training-set mean image",
+    params = {**asdict(recipe), "epochs_done": len(hist.epochs), "complete": not partial, "device": device, "inputs": "raw 0..255 pixels minus the training-set mean image",
               "update": "SGD momentum 0.9 on mean cross-entropy; weight decay wd*w on weights only",
               "history": hist.epochs, "final": {"train_error_running": last.get("train_error"),
-                                                "train_error": round(final_train, 4),
+                                                "train_error": round(final_train, 4) if final_train is not None
+                                                else None,
                                                 "test_error": last.get("test_error")},
               "rms": lenet.weight_rms(model), "n_params": lenet.count_params(model)}
     manifest = artifacts.write_manifest(out, FAMILY, VERSION, params, [MODEL_FILE, SCRIPT_FILE],
                                         f"python -m worker train-lenet --weight-decay {recipe.weight_decay:g} "
                                         f"--epochs {recipe.epochs} --seed {recipe.seed}", hist.seconds)
-    (out / RESUME_FILE).unlink(missing_ok=True)
+    if not partial:
+        (out / RESUME_FILE).unlink(missing_ok=True)
     return manifest
+
+
+def snapshot(out: Path) -> dict:
+    """Ship the epochs trained so far (from out/resume.pt) as a checkpoint marked partial; keep resume.pt.
+
+    ``train`` with the same recipe later continues from resume.pt and replaces the partial checkpoint."""
+    st = torch.load(Path(out) / RESUME_FILE, map_location="cpu", weights_only=True)
+    recipe = Recipe(**json.loads(st["recipe"]))
+    model = lenet.LeNet()
+    model.load_state_dict(st["model"])
+    return finish(_to_plain(model), recipe, History(**json.loads(st["history"])), Path(out), None, None, "cpu",
+                  partial=True)
 
 
 def load_checkpoint(wd: float, root: Path | None = None, verify: bool = True) -> tuple[lenet.LeNet, dict]:
@@ -208,6 +223,14 @@ def load_checkpoint(wd: float, root: Path | None = None, verify: bool = True) ->
     return model, manifest
 
 
-def shipped(root: Path | None = None) -> list[float]:
-    """Weight decays of the ladder that have a finished checkpoint (manifest present)."""
-    return [wd for wd in LADDER if (checkpoint_dir(wd, root) / artifacts.MANIFEST).exists()]
+def shipped(root: Path | None = None, complete_only: bool = False) -> list[float]:
+    """Weight decays of the ladder that have a checkpoint (manifest present; all epochs if complete_only)."""
+    out = []
+    for wd in LADDER:
+        try:
+            params = artifacts.read_manifest(checkpoint_dir(wd, root))["params"]
+        except (artifacts.ArtifactError, KeyError):
+            continue
+        if not complete_only or params.get("complete", True):
+            out.append(wd)
+    return out

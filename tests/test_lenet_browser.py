@@ -1,0 +1,37 @@
+"""Browser: the LeNet figures paint, the canvas draws into the store, and a test image is attacked by both nets."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+FIGURES = ["fig-lenet-arch", "fig-lenet-errors", "fig-lenet-weights", "fig-lenet-advs", "fig-lenet-ladder",
+           "fig-lenet-draw"]
+
+
+def test_lenet_figures_paint_and_attack_runs(live_server, page):
+    page.goto(live_server, wait_until="domcontentloaded")
+    for fid in FIGURES:
+        page.wait_for_selector(f"#{fid} .main-svg", timeout=180_000)
+    n_heat = page.evaluate("() => document.querySelector('#fig-lenet-advs .js-plotly-plot').data.length")
+    assert n_heat == 50
+    assert page.locator("#tbl-lenet-rms tr").count() == 5
+    # draw a stroke on the canvas: the drawing becomes the source and shows up in the input panel
+    box = page.locator("#lenet-canvas").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=12)
+    page.mouse.up()
+    page.wait_for_function("() => document.querySelector('#ctl-lenet-source input[value=drawing]').checked",
+                           timeout=20_000)
+    page.wait_for_function("""() => { const d = document.querySelector('#fig-lenet-draw .js-plotly-plot').data[0].z;
+        return d && d.flat().some(v => v > 0.5); }""", timeout=30_000)
+    # back to a test image, attack with both nets, wait for the job's result
+    page.locator("#ctl-lenet-source input[value=test]").check()
+    page.click("#ctl-lenet-go")
+    page.wait_for_function("() => document.querySelector('#ro-lenet-draw').innerText.includes('LeNet_high')",
+                           timeout=240_000)
+    text = page.inner_text("#ro-lenet-draw")
+    assert "LeNet_low" in text and "‖δ‖₂" in text
+    assert not page.problems, page.problems
