@@ -948,7 +948,7 @@ def random_y(_, pair, image_set):
 
 def _custom_result(job: dict, a: int, b: int, loss: str, lam: float, images: tuple) -> dict:
     result = job.get("result") or {}
-    w, bias = result.get("w"), result.get("b")
+    w, bias = result.get("w"), result.get("bias", result.get("b"))
     if w is None or bias is None:
         raise ValueError("the worker's answer has no model")
     _, rows, pf, cx = custom_rows(a, b, loss, w, float(bias), lam)

@@ -7,13 +7,18 @@ against models.geometry without the shipped sweep artifacts.  Every metric is co
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from models import config, geometry
 from models.mnist import pair_data
+from tests.conftest import ROOT, free_port, wait_http
 
 EDGES = np.linspace(-8.0, 8.0, 81)
 
@@ -80,3 +85,58 @@ def fake_sweep(a: int = 2, b: int = 3, loss: str = "hinge") -> FakeSweep:
         train_index=pd.train_index,
         **arr,
     )
+
+
+def serve() -> None:
+    """Run the app with this test double as the sweep loader (for browser tests when no sweep is shipped)."""
+    import runpy
+
+    import models.sweeps
+
+    models.sweeps.load_sweep = lambda a, b, loss, folder=None: fake_sweep(a, b, loss)
+    runpy.run_path(str(Path(__file__).resolve().parents[1] / "app.py"), run_name="__main__")
+
+
+def sweeps_shipped() -> bool:
+    """True when the real 2 vs 3 sweeps (both losses) load."""
+    try:
+        from models.sweeps import load_sweep
+
+        load_sweep(2, 3, "hinge")
+        load_sweep(2, 3, "logistic")
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def mnist_app(request, tmp_path_factory):
+    """Base URL of an app whose MNIST figures have data: the shared live_server when the sweeps are
+    shipped, else the app served with the sweep test double (same schema, real MNIST)."""
+    if sweeps_shipped():
+        yield request.getfixturevalue("live_server")
+        return
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("mnist-app") / "app.log", "wb")
+    env = dict(
+        os.environ,
+        PORT=str(port),
+        HOST="127.0.0.1",
+        PYTHONUNBUFFERED="1",
+        L2_CACHE_DIR=str(tmp_path_factory.mktemp("mnist-cache")),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.test_fig_svm_support"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_http(f"http://127.0.0.1:{port}/health", timeout=120)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+if __name__ == "__main__":
+    serve()

@@ -1,0 +1,230 @@
+"""The page in a real browser: it loads cleanly, every figure paints, the MNIST controls work.
+
+Uses the shipped sweeps when present, else the sweep test double (tests/test_fig_svm_support.py).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+
+from tests.test_fig_svm_support import mnist_app
+
+mnist_url = pytest.fixture(scope="module")(mnist_app)
+
+pytestmark = pytest.mark.browser
+
+PAINTED = (
+    "() => { const g = [...document.querySelectorAll('.dash-graph')];"
+    " return g.length > 0 && g.every(e => e.querySelector('.main-svg')); }"
+)
+SVM_VIEWS = ("fig-svm-loss", "fig-svm-plane", "fig-svm-mirror")
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url, timeout=120_000)
+    page.wait_for_function(PAINTED, timeout=120_000)
+    page.wait_for_function("() => document.getElementById('ro-svm-xdist').textContent !== '–'", timeout=60_000)
+
+
+def trace_values(page, fig_id: str, trace: int, prop: str = "y") -> list:
+    """The data of one trace as Plotly currently draws it."""
+    return page.evaluate(
+        "([id, i, p]) => { const gd = document.querySelector('#' + id + ' .js-plotly-plot');"
+        " return JSON.parse(JSON.stringify(gd.data[i][p])); }",
+        [fig_id, trace, prop],
+    )
+
+
+def text(page, el_id: str) -> str:
+    return page.inner_text(f"#{el_id}")
+
+
+def press(page, slider_id: str, key: str, times: int) -> None:
+    thumb = page.locator(f"#{slider_id} [role=slider]")
+    thumb.scroll_into_view_if_needed()
+    thumb.focus()
+    for _ in range(times):
+        page.keyboard.press(key)
+
+
+def wait_text_change(page, el_id: str, old: str, timeout_s: float = 60) -> str:
+    page.wait_for_function(
+        "([id, old]) => { const t = document.getElementById(id).textContent; return t !== old && t !== '–'; }",
+        arg=[el_id, old],
+        timeout=timeout_s * 1000,
+    )
+    return text(page, el_id)
+
+
+def test_page_loads_cleanly_and_every_figure_paints(page, mnist_url):
+    open_page(page, mnist_url)
+    ids = page.eval_on_selector_all(".dash-graph", "els => els.map(e => e.id)")
+    assert {"fig-hero", *SVM_VIEWS} <= set(ids)
+    unpainted = page.eval_on_selector_all(
+        ".dash-graph", "els => els.filter(e => !e.querySelector('.main-svg')).map(e => e.id)"
+    )
+    assert unpainted == []
+    credit = page.locator("#credit")
+    assert "Tanay" in credit.inner_text() and "Griffin" in credit.inner_text()
+    assert page.get_attribute("#credit-original", "href") == "https://thomas-tanay.github.io/post--L2-regularization/"
+    assert page.get_attribute("#credit-paper", "href") == "https://arxiv.org/abs/1806.11186"
+    assert page.locator("#page-notice").is_hidden()
+    for rid in ("ro-hero-err", "ro-hero-dadv", "ro-hero-theta", "ro-svm-dadv", "ro-svm-err-test", "ro-svm-theta"):
+        assert text(page, rid) not in ("", "–"), rid
+    assert page.problems == []
+
+
+def test_hero_slider_tilts_the_boundary_and_updates_readouts(page, mnist_url):
+    open_page(page, mnist_url)
+    before = {r: text(page, r) for r in ("ro-hero-err", "ro-hero-dadv", "ro-hero-theta")}
+    boundary = trace_values(page, "fig-hero", 3, "x"), trace_values(page, "fig-hero", 3)
+    points = trace_values(page, "fig-hero", 1)
+    press(page, "ctl-hero-lambda", "ArrowLeft", 10)  # smaller λ
+    wait_text_change(page, "ro-hero-theta", before["ro-hero-theta"])
+    theta_before = float(before["ro-hero-theta"].split("°")[0])
+    theta_after = float(text(page, "ro-hero-theta").split("°")[0])
+    assert theta_after > theta_before  # less regularization, more tilt
+    assert float(text(page, "ro-hero-dadv")) < float(before["ro-hero-dadv"])
+    assert (trace_values(page, "fig-hero", 3, "x"), trace_values(page, "fig-hero", 3)) != boundary
+    assert trace_values(page, "fig-hero", 1) != points
+    assert page.get_attribute("#ctl-hero-lambda [role=slider]", "aria-valuenow") == "30"
+    assert page.problems == []
+
+
+def test_svm_slider_updates_all_three_views(page, mnist_url):
+    open_page(page, mnist_url)
+    before = [
+        trace_values(page, "fig-svm-loss", 0),
+        trace_values(page, "fig-svm-plane", 1),
+        trace_values(page, "fig-svm-mirror", 5, "z"),
+    ]
+    dadv = text(page, "ro-svm-dadv")
+    press(page, "ctl-svm-lambda", "ArrowRight", 8)
+    wait_text_change(page, "ro-svm-dadv", dadv)
+    after = [
+        trace_values(page, "fig-svm-loss", 0),
+        trace_values(page, "fig-svm-plane", 1),
+        trace_values(page, "fig-svm-mirror", 5, "z"),
+    ]
+    assert all(a != b for a, b in zip(before, after, strict=True))
+    assert float(text(page, "ro-svm-dadv")) > float(dadv)
+    assert text(page, "ro-svm-lam").startswith("10^-1.2")
+    assert page.problems == []
+
+
+def choose_pair(page, label: str) -> None:
+    page.click("#ctl-svm-pair")
+    page.keyboard.type(label)
+    page.locator("[role=option]", has_text=label).first.click()
+
+
+def test_pair_change_loss_switch_and_image_picking(page, mnist_url):
+    open_page(page, mnist_url)
+    err, xdist = text(page, "ro-svm-err-test"), text(page, "ro-svm-xdist")
+    img = trace_values(page, "fig-svm-mirror", 4, "z")
+    choose_pair(page, "7 vs 9")
+    wait_text_change(page, "ro-svm-err-test", err)
+    page.wait_for_function("() => location.search.includes('pair=7-9')", timeout=10_000)
+    assert trace_values(page, "fig-svm-mirror", 4, "z") != img  # a 7 now, not a 2
+    assert "vs" in page.inner_text("#ctl-svm-pair") and "7 vs 9" in page.inner_text("#ctl-svm-pair")
+    # loss switch: the loss drawn on the histograms becomes the scaled softplus: no kink, max(y) > 0 everywhere
+    # left of the kink, and ln 2 ≈ 0.693 at z = 0 where the hinge is 1
+    page.locator("#ctl-svm-loss label", has_text="softplus").click()
+    page.wait_for_function("() => location.search.includes('loss=logistic')", timeout=30_000)
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('#fig-svm-loss .js-plotly-plot');"
+        " const x = gd.data[2].x, y = gd.data[2].y; const i = x.findIndex(v => Math.abs(v) < 1e-9);"
+        " return i >= 0 && Math.abs(y[i] - Math.log(2)) < 2e-3; }",
+        timeout=60_000,
+    )
+    # pick a test image as x, then a random training image as y
+    xdist = text(page, "ro-svm-xdist")
+    page.fill("#ctl-svm-x-index", "17")
+    page.keyboard.press("Enter")
+    wait_text_change(page, "ro-svm-xdist", xdist)
+    page.wait_for_function("() => location.search.includes('xi=17')", timeout=10_000)
+    ydist = text(page, "ro-svm-ydist")
+    page.click("#ctl-svm-y-random")
+    page.wait_for_function("() => location.search.includes('yi=')", timeout=30_000)
+    wait_text_change(page, "ro-svm-ydist", ydist)
+    # an index out of range falls back to image 0 with a note, nothing breaks
+    page.fill("#ctl-svm-x-index", "99999")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.getElementById('ro-svm-img-note').textContent.includes('outside')", timeout=30_000
+    )
+    assert page.problems == []
+
+
+def test_off_grid_lambda_is_computed_by_the_worker(page, mnist_url):
+    from jobs import tasks
+
+    try:
+        tasks.get("fit-lambda")
+    except KeyError:
+        pytest.skip("the fit-lambda job kind is not available yet")
+    open_page(page, mnist_url)
+    page.fill("#ctl-svm-lam-custom", "0.0035")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.getElementById('ro-svm-job').textContent.includes('showing')", timeout=240_000
+    )
+    assert "0.0035" in text(page, "ro-svm-lam")
+    assert "lamv=0.0035" in page.url
+    # the slider takes over again
+    lam = text(page, "ro-svm-lam")
+    press(page, "ctl-svm-lambda", "ArrowRight", 1)
+    wait_text_change(page, "ro-svm-lam", lam)
+    assert page.problems == []
+
+
+def test_bad_off_grid_lambda_gets_a_clear_message(page, mnist_url):
+    open_page(page, mnist_url)
+    page.fill("#ctl-svm-lam-custom", "1e9")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.getElementById('ro-svm-job').textContent.includes('between')", timeout=30_000
+    )
+    assert page.problems == []
+
+
+MALFORMED = [None, "", "abc", "7-7", -1, 10**12, 1e308, {"a": 1}, [1, 2], "<script>", "../../etc/passwd", True]
+
+
+def test_callbacks_answer_malformed_values_without_tracebacks(mnist_url):
+    """POST garbage to every server callback of the page/MNIST part: never a 500, never a traceback."""
+    deps = httpx.get(f"{mnist_url}/_dash-dependencies", timeout=180).json()
+    mine = [
+        d
+        for d in deps
+        if d.get("clientside_function") is None
+        and any(k in d["output"] for k in ("svm", "hero", "page-notice", "ctl-"))
+    ]
+    assert mine, "no server callbacks found"
+    for dep in mine:
+        for bad in MALFORMED:
+
+            def item(x, bad=bad):
+                return {"id": x["id"], "property": x["property"], "value": bad}
+
+            outs = [
+                {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
+                for o in dep["output"].strip(".").split("...")
+            ]
+            body = {
+                "output": dep["output"],
+                "outputs": outs if dep["output"].startswith("..") else outs[0],
+                "inputs": [item(x) for x in dep["inputs"]],
+                "state": [item(x) for x in dep["state"]],
+                "changedPropIds": [f"{x['id']}.{x['property']}" for x in dep["inputs"]],
+            }
+            r = httpx.post(f"{mnist_url}/_dash-update-component", json=body, timeout=60)
+            assert r.status_code < 500, (dep["output"], bad, r.status_code, r.text[:300])
+            assert "Traceback" not in r.text and 'File "' not in r.text, (dep["output"], bad)
+            if r.status_code == 200:
+                json.loads(r.text)
+    time.sleep(0.1)
