@@ -54,7 +54,7 @@ def base_layout(fig: go.Figure, x_title: str | None = None, y_title: str | None 
 
 def graph(fig_id: str, figure: go.Figure | None = None, height: int | None = None, **kwargs) -> dcc.Graph:
     """A dcc.Graph with the article's config; ``fig_id`` is the stable test id (``fig-…``)."""
-    style = {"height": f"{height}px"} if height else None
+    style = {"height": f"{height}px"} if height else {}  # never None: dcc.Graph reads style.height
     return dcc.Graph(id=fig_id, figure=figure or go.Figure(), config=GRAPH_CONFIG, style=style, **kwargs)
 
 
