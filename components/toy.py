@@ -294,6 +294,11 @@ def make_toy_noisy(data: dict, k: int) -> go.Figure:
                              marker=dict(size=13, color=PALETTE["I"], symbol="diamond",
                                          line=dict(color="black", width=1.5)),
                              hovertemplate="p = (0.07, −0.07), labelled I<extra></extra>"))
+    w_h, b_h = data["fits"]["hinge"][k]
+    for side in (-1.0, 1.0):  # the hinge's margin lines w·x + b = ±1: inside them a point still pays loss
+        mx, my = line_in_box(w_h, b_h - side)
+        fig.add_trace(go.Scatter(x=mx, y=my, mode="lines", hoverinfo="skip", name="hinge margin (s = ±1)",
+                                 showlegend=side > 0, line=dict(color=PALETTE["muted"], dash="dot", width=1.2)))
     for loss, style in LOSS_STYLE.items():
         w, b = data["fits"][loss][k]
         lx, ly = line_in_box(w, b)

@@ -226,3 +226,20 @@ def test_cached_payload_survives_a_corrupt_cache_file(tmp_path, monkeypatch):
     assert first == second and len(calls) == 2
     monkeypatch.setattr(frames, "_MEMO", {})
     assert frames.cached_payload("t", [toy.__file__], build) == first and len(calls) == 2  # now read from disk
+
+
+def test_noisy_figure_draws_trained_boundaries_and_margins():
+    data = toy.noisy_fits()
+    k = 3
+    fig = toy.make_toy_noisy(data, k)
+    w, b = data["fits"]["hinge"][k]
+    margins = [t for t in fig.data if t.name == "hinge margin (s = ±1)"]
+    assert len(margins) == 2
+    for t, side in zip(margins, (-1.0, 1.0), strict=True):
+        for x, y in zip(t.x, t.y, strict=True):
+            assert float(w @ [x, y] + b) == pytest.approx(side, abs=1e-3)
+    for loss in ("hinge", "logistic"):
+        line = next(t for t in fig.data if t.name == f"{loss} boundary")
+        w, b = data["fits"][loss][k]
+        assert all(abs(float(w @ [x, y] + b)) < 1e-3 for x, y in zip(line.x, line.y, strict=True))
+    assert len([t for t in fig.data if t.name == "p (noisy, labelled I)"]) == 1
