@@ -126,11 +126,11 @@ def test_pair_change_loss_switch_and_image_picking(page, mnist_url):
     open_page(page, mnist_url)
     err, xdist = text(page, "ro-svm-err-test"), text(page, "ro-svm-xdist")
     img = trace_values(page, "fig-svm-mirror", 4, "z")
-    choose_pair(page, "7 vs 9")
+    choose_pair(page, "0 vs 1")
     wait_text_change(page, "ro-svm-err-test", err)
-    page.wait_for_function("() => location.search.includes('pair=7-9')", timeout=10_000)
-    assert trace_values(page, "fig-svm-mirror", 4, "z") != img  # a 7 now, not a 2
-    assert "vs" in page.inner_text("#ctl-svm-pair") and "7 vs 9" in page.inner_text("#ctl-svm-pair")
+    page.wait_for_function("() => location.search.includes('pair=0-1')", timeout=10_000)
+    assert trace_values(page, "fig-svm-mirror", 4, "z") != img  # a 0 now, not a 2
+    assert "vs" in page.inner_text("#ctl-svm-pair") and "0 vs 1" in page.inner_text("#ctl-svm-pair")
     # loss switch: the loss drawn on the histograms becomes the scaled softplus: no kink, max(y) > 0 everywhere
     # left of the kink, and ln 2 ≈ 0.693 at z = 0 where the hinge is 1
     page.locator("#ctl-svm-loss label", has_text="softplus").click()

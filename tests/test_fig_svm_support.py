@@ -98,12 +98,13 @@ def serve() -> None:
 
 
 def sweeps_shipped() -> bool:
-    """True when the real 2 vs 3 sweeps (both losses) load."""
+    """True when the real sweeps the browser tests use (2 vs 3 and 0 vs 1, both losses) load."""
     try:
         from models.sweeps import load_sweep
 
-        load_sweep(2, 3, "hinge")
-        load_sweep(2, 3, "logistic")
+        for a, b in ((2, 3), (0, 1)):
+            load_sweep(a, b, "hinge")
+            load_sweep(a, b, "logistic")
         return True
     except Exception:  # noqa: BLE001
         return False
