@@ -269,6 +269,59 @@ def _hinge_dual_gap(X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b: 
     return objective(X, y, w, b, lam, "hinge") - dual
 
 
+def _hinge_smooth_fit(X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b: float,
+                      rtol: float = 1e-9) -> tuple[np.ndarray, float, np.ndarray, int]:
+    """Fallback: Newton on a Huber-smoothed hinge with the smoothing δ driven towards 0.
+
+    The smoothed loss differs from the hinge by at most δ/2 per point; β = clip((1 − m)/δ, 0, 1)
+    is returned as the dual guess for an exact active-set polish (and for a duality-gap check)."""
+    n, d = X.shape
+    Xt = np.hstack([X, np.ones((n, 1))])
+    v = np.concatenate([w, [b]])
+    reg = np.full(d + 1, 2.0 * lam)
+    reg[d] = 0.0
+    its = 0
+
+    def val(v: np.ndarray, delta: float) -> tuple[float, np.ndarray]:
+        m = y * (Xt @ v)
+        r = 1.0 - m
+        h = np.where(r <= 0, 0.0, np.where(r < delta, r * r / (2 * delta), r - delta / 2))
+        return float(h.mean() + lam * float(v[:d] @ v[:d])), m
+
+    delta = 0.1
+    f, m = val(v, delta)
+    while True:
+        for _ in range(100):
+            its += 1
+            beta = np.clip((1.0 - m) / delta, 0.0, 1.0)
+            g = -(Xt.T @ (beta * y)) / n + reg * v
+            Q = np.flatnonzero((m > 1.0 - delta) & (m < 1.0))
+            H = (Xt[Q].T @ Xt[Q]) / (n * delta)
+            H.flat[:: d + 2] += reg + 1e-12
+            try:
+                step = -scipy.linalg.solve(H, g, assume_a="pos", check_finite=False)
+            except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+                step = -scipy.linalg.lstsq(H, g, check_finite=False)[0]
+            dec = float(-(g @ step))
+            if dec <= rtol * 1e-3 * max(abs(f), 1e-300):
+                break
+            t = 1.0
+            while True:
+                f_new, m_new = val(v + t * step, delta)
+                if f_new <= f - 1e-4 * t * dec or t < 1e-10:
+                    break
+                t *= 0.5
+            if f_new > f:
+                break
+            v, f, m = v + t * step, f_new, m_new
+        if delta <= 2.0 * rtol * 1e-2 * max(f, 1e-300):
+            break
+        delta *= 0.1
+        f, m = val(v, delta)
+    beta = np.clip((1.0 - m) / delta, 0.0, 1.0)
+    return v[:d].copy(), float(v[d]), beta, its
+
+
 def _hinge_solve(X: np.ndarray, y: np.ndarray, lam: float, beta0: np.ndarray | None, b0: float | None,
                  lam0: float | None, depth: int = 0) -> tuple[np.ndarray, float, np.ndarray, int]:
     """Exact hinge optimum at λ from the optimum (β0, b0) at λ0, by λ-continuation when needed.
@@ -286,12 +339,28 @@ def _hinge_solve(X: np.ndarray, y: np.ndarray, lam: float, beta0: np.ndarray | N
     try:
         return _hinge_fit(X, y, lam, beta0, b0 or 0.0, max_iter=80)
     except SolverError:
-        if lam0 is None or depth >= 8:
-            raise
+        if lam0 is None or depth >= 3:
+            return _hinge_rescue(X, y, lam, beta0, b0, lam0 or lam)
     mid = float(np.sqrt(lam0 * lam))
     _, bm, betam, its1 = _hinge_solve(X, y, mid, beta0, b0, lam0, depth + 1)
     w, b, beta, its2 = _hinge_solve(X, y, lam, betam, bm, mid, depth + 1)
     return w, b, beta, its1 + its2
+
+
+def _hinge_rescue(X: np.ndarray, y: np.ndarray, lam: float, beta0: np.ndarray, b0: float | None,
+                  lam0: float) -> tuple[np.ndarray, float, np.ndarray, int]:
+    """Last resort when the active set stalls (degenerate kinks): smoothed Newton from the warm
+    start, then the exact active-set polish; raises SolverError unless the result is certified."""
+    w0 = (X.T @ (np.clip(beta0, 0, 1) * y)) / (2.0 * lam0 * len(y))
+    w, b, beta, its = _hinge_smooth_fit(X, y, lam, w0, float(b0 or 0.0))
+    try:
+        w2, b2, beta2, its2 = _hinge_fit(X, y, lam, beta, b, max_iter=80)
+        return w2, b2, beta2, its + its2
+    except SolverError:
+        gap = _hinge_dual_gap(X, y, lam, w, b, beta)
+        if gap <= 1e-8 * objective(X, y, w, b, lam, "hinge"):
+            return w, b, beta, its
+        raise SolverError(f"hinge solver stalled at λ={lam:g} (duality gap {gap:.2e})") from None
 
 
 # ---------------------------------------------------------------------------------------------
