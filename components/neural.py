@@ -55,11 +55,11 @@ def make_nn_toy(frame: relu_toy.Frame, zrange: tuple[float, float]) -> go.Figure
     axis = relu_toy.grid_axis(frame.score_grid.shape[0])
     X, y = relu_toy.toy_clusters()
     fig = go.Figure()
-    fig.add_trace(go.Heatmap(x=axis, y=axis, z=np.round(np.log10(np.maximum(frame.grad_norm_grid, 1e-3)), 3),
+    fig.add_trace(go.Heatmap(x=axis, y=axis, z=np.round(np.log10(np.maximum(frame.grad_norm_grid, 1e-3)), 2),
                              zmin=zrange[0], zmax=zrange[1], colorscale="Viridis", name="log10 ‖∇ₓs‖",
                              colorbar=dict(title=dict(text="log₁₀ ‖∇ₓs‖", side="right"), thickness=12),
                              hovertemplate="x = (%{x:.2f}, %{y:.2f})<br>log₁₀ ‖∇ₓs‖ = %{z:.2f}<extra></extra>"))
-    fig.add_trace(go.Contour(x=axis, y=axis, z=np.round(frame.score_grid, 4), showscale=False, name="boundary s = 0",
+    fig.add_trace(go.Contour(x=axis, y=axis, z=np.round(frame.score_grid, 2), showscale=False, name="boundary s = 0",
                              contours=dict(start=0, end=0, size=1, coloring="none"), line=dict(color="white", width=3),
                              hoverinfo="skip", showlegend=True))
     for label, cls in ((-1.0, "I"), (1.0, "J")):

@@ -71,7 +71,7 @@ def test_nn_figure_and_readouts():
     assert types == ["heatmap", "contour", "scatter", "scatter"]
     heat = fig.data[0]
     assert (heat.zmin, heat.zmax) == zr
-    np.testing.assert_allclose(heat.z, np.round(np.log10(np.maximum(frames[0].grad_norm_grid, 1e-3)), 3))
+    np.testing.assert_allclose(heat.z, np.round(np.log10(np.maximum(frames[0].grad_norm_grid, 1e-3)), 2))
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
     assert "‖∇ₓs‖" in heat.colorbar.title.text
     ro = neural.nn_readouts(frames[0])
