@@ -27,7 +27,7 @@ FINGERPRINT_JS = """id => {
 
 
 def _open(page, url):
-    page.goto(url, wait_until="domcontentloaded")
+    page.goto(url, wait_until="domcontentloaded", timeout=300_000)  # the first load builds every section's frames
     for fid in MY_FIGURES:
         page.wait_for_selector(f"#{fid} .main-svg", timeout=180_000)
 
@@ -59,9 +59,13 @@ def test_every_slider_moves_its_figure_and_readouts(live_server, page):
         handle.focus()
         for _ in range(3):
             page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            "([ro, old]) => document.getElementById(ro).innerText !== old", arg=[ro, before_ro], timeout=10_000)
-        page.wait_for_function(f"([id, old]) => ({FINGERPRINT_JS})(id) !== old", arg=[fid, before_fig], timeout=10_000)
+        try:
+            page.wait_for_function(
+                "([ro, old]) => document.getElementById(ro).innerText !== old", arg=[ro, before_ro], timeout=30_000)
+            page.wait_for_function(f"([id, old]) => ({FINGERPRINT_JS})(id) !== old", arg=[fid, before_fig],
+                                   timeout=30_000)
+        except Exception as exc:
+            raise AssertionError(f"{ctl} did not update {ro} / {fid}: {exc}; problems: {page.problems}") from exc
     assert page.problems == []
 
 
