@@ -40,7 +40,7 @@ def hero_base(pf: md.PlaneFrames, y_shown: np.ndarray, i: np.ndarray, j: np.ndar
         specs=[[{"rowspan": 2}, {}], [None, {}]],
         horizontal_spacing=0.08,
         vertical_spacing=0.14,
-        subplot_titles=("", f"centroid i (mean {HERO_PAIR[0]})", f"centroid j (mean {HERO_PAIR[1]})"),
+        subplot_titles=("", f"i: mean {HERO_PAIR[0]}", f"j: mean {HERO_PAIR[1]}"),
     )
     base_layout(fig, height=480)
     svm.plane_traces(fig, pf, y_shown)
