@@ -1,4 +1,4 @@
-"""A sweep-shaped test double (same fields as models.sweeps.Sweep) built from real MNIST data.
+"""A sweep test double (a models.sweeps.Sweep) built from real MNIST data.
 
 The models are ridge-regression fits w(λ) = argmin (1/n)‖Xw + b − y‖² + λ‖w‖² on the pair's training
 set: real regularized linear models whose tilt shrinks as λ grows, so frame code can be tested
@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,35 +17,14 @@ import numpy as np
 
 from models import config, geometry
 from models.mnist import pair_data
+from models.sweeps import Sweep
 from tests.conftest import ROOT, free_port, wait_http
 
 EDGES = np.linspace(-8.0, 8.0, 81)
 
 
-@dataclass(frozen=True)
-class FakeSweep:
-    a: int
-    b: int
-    loss: str
-    lam: np.ndarray
-    W: np.ndarray
-    bias: np.ndarray
-    err_train: np.ndarray
-    err_test: np.ndarray
-    d_adv: np.ndarray
-    d_err: np.ndarray
-    theta: np.ndarray
-    w_norm: np.ndarray
-    hist_edges: np.ndarray
-    hist_I: np.ndarray
-    hist_J: np.ndarray
-    centroid_i: np.ndarray
-    centroid_j: np.ndarray
-    train_index: np.ndarray
-
-
 @lru_cache(maxsize=4)
-def fake_sweep(a: int = 2, b: int = 3, loss: str = "hinge") -> FakeSweep:
+def fake_sweep(a: int = 2, b: int = 3, loss: str = "hinge") -> Sweep:
     """Ridge path over the 81 λ of the grid for the pair, with metrics computed like the real sweep's."""
     pd = pair_data(a, b)
     X, y = pd.X_train, pd.y_train
@@ -71,7 +49,7 @@ def fake_sweep(a: int = 2, b: int = 3, loss: str = "hinge") -> FakeSweep:
         fields["hist_I"].append(np.histogram(yd[y < 0], bins=EDGES)[0])
         fields["hist_J"].append(np.histogram(yd[y > 0], bins=EDGES)[0])
     arr = {k: np.asarray(v) for k, v in fields.items()}
-    return FakeSweep(
+    return Sweep(
         a,
         b,
         loss,
@@ -83,6 +61,9 @@ def fake_sweep(a: int = 2, b: int = 3, loss: str = "hinge") -> FakeSweep:
         centroid_i=i,
         centroid_j=j,
         train_index=pd.train_index,
+        objective=np.full(len(lam), np.nan),  # a ridge path: the hinge/softplus objective does not apply
+        iterations=np.zeros(len(lam), dtype=int),
+        best_test_index=int(np.argmin(arr["err_test"])),
         **arr,
     )
 
