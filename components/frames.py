@@ -24,6 +24,7 @@ from jobs.artifacts import atomic_write_bytes
 from models import config
 
 log = logging.getLogger(__name__)
+_OWN_SOURCE = Path(__file__).read_bytes()
 # Read-only memo of payloads already loaded by this process (immutable data, keyed by cache path).
 _MEMO: dict[str, dict] = {}
 
@@ -126,16 +127,24 @@ def frames_store(store_id: str, payload: dict | None) -> dcc.Store:
     return dcc.Store(id=store_id, data=payload)
 
 
-def cached_payload(name: str, sources: Sequence[str | Path], build: Callable[[], dict]) -> dict:
-    """A frames payload cached as JSON under L2_CACHE_DIR/frames, keyed by the source files it depends on.
+def source_digest(*paths: str | Path) -> str:
+    """Hash of source files (and of this module), taken when the caller is imported: the cache key of its frames.
+
+    Computed at import time on purpose, so that a file edited while a server runs cannot make the new code's
+    key point at frames built by the old code."""
+    h = hashlib.sha256(_OWN_SOURCE)
+    for src in paths:
+        h.update(Path(src).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cached_payload(name: str, key: str, build: Callable[[], dict]) -> dict:
+    """A frames payload cached as JSON under L2_CACHE_DIR/frames/<name>-<key>.json (key: ``source_digest``).
 
     Building every frame of a figure with plotly takes seconds; a cache makes later starts (and the
     other gunicorn workers) instant.  A missing or unreadable cache file is simply rebuilt.
     """
-    h = hashlib.sha256(Path(__file__).read_bytes())
-    for src in sources:
-        h.update(Path(src).read_bytes())
-    digest = h.hexdigest()[:16]
+    digest = key
     path = config.CACHE_DIR / "frames" / f"{name}-{digest}.json"
     if str(path) in _MEMO:
         return _MEMO[str(path)]

@@ -26,12 +26,14 @@ from components.frames import (
     parse_on_grid,
     readout_row,
     register_frame_player,
+    source_digest,
 )
 from components.toy import THETA_GRID_DEG, line_in_box, parse_theta_deg, theta_slider
 from jobs.artifacts import ArtifactError
 from models.geometry import adversarial_distance, class_centroids, error_distance, tilting_angle
 
 log = logging.getLogger(__name__)
+FRAMES_KEY = source_digest(__file__)  # at import: see components.frames.source_digest
 
 PAIR = (2, 3)
 HIST_LAMBDA_INDEX = 40  # λ = 10^-2
@@ -98,7 +100,7 @@ def mean_losses(hist: dict, wnorm: float) -> dict[str, float]:
 
 def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
     """F8: three panels (0-1, hinge, softplus) — histogram of y·d(x) per class, f(‖w‖ z) on top, tick at 1/‖w‖."""
-    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.04,
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.04,
                         subplot_titles=("0-1 indicator", "hinge", "softplus"),
                         specs=[[{"secondary_y": True}] * 3])
     z = np.linspace(Z_RANGE[0], Z_RANGE[1], 141)
@@ -123,7 +125,9 @@ def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
     fig.update_layout(legend=dict(y=1.16), margin=dict(l=60, r=50, t=80, b=50))
     fig.update_xaxes(range=list(Z_RANGE))
     fig.update_xaxes(title_text="y·d(x): signed distance to the boundary (pixel-intensity units)", row=1, col=2)
-    fig.update_yaxes(title_text="training images per bin", secondary_y=False, row=1, col=1)
+    top = 1.08 * max(float(hist["I"].max()), float(hist["J"].max()), 1.0) if hist is not None else 1.0
+    fig.update_yaxes(range=[0, top], secondary_y=False, showticklabels=False)
+    fig.update_yaxes(title_text="training images per bin", showticklabels=True, secondary_y=False, row=1, col=1)
     fig.update_yaxes(range=[0, LOSS_TOP], secondary_y=True, showgrid=False, showticklabels=False)
     fig.update_yaxes(title_text="loss f(‖w‖ z)", showticklabels=True, secondary_y=True, row=1, col=3)
     if hist is None:
@@ -153,7 +157,7 @@ def _hist_key(hist: dict | None) -> str:
 def loss_scaling_payload(hist: dict | None) -> dict:
     """All frames of F8, one per log10 ‖w‖ of the slider grid (cached on disk per histogram)."""
     ws = 10.0**WNORM_EXPONENTS
-    return cached_payload(f"loss-scaling-{_hist_key(hist)}", [__file__], lambda: frames_payload(
+    return cached_payload(f"loss-scaling-{_hist_key(hist)}", FRAMES_KEY, lambda: frames_payload(
         WNORM_EXPONENTS, [make_loss_scaling(hist, w) for w in ws], [loss_scaling_readouts(hist, w) for w in ws]))
 
 
@@ -226,7 +230,7 @@ def dadv_payload() -> dict:
     """All frames of F9 (one per θ of the shared θ grid)."""
     X, y = dadv_data()
     thetas = np.radians(THETA_GRID_DEG)
-    return cached_payload("dadv", [__file__], lambda: frames_payload(
+    return cached_payload("dadv", FRAMES_KEY, lambda: frames_payload(
         THETA_GRID_DEG, [make_dadv_geometry(t, X, y) for t in thetas], [dadv_readouts(t, X, y) for t in thetas]))
 
 

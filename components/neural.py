@@ -22,8 +22,11 @@ from components.frames import (
     parse_on_grid,
     readout_row,
     register_frame_player,
+    source_digest,
 )
 from models import relu_toy
+
+FRAMES_KEY = source_digest(__file__, relu_toy.__file__)  # at import: see components.frames.source_digest
 
 DEFAULT_DECAY = -3.0
 NN_LABELS = ["weight decay = ", "training error = ", "median ‖∇ₓs‖ = ", "median |s|/‖∇ₓs‖ = "]
@@ -86,7 +89,7 @@ def nn_payload() -> dict:
         zr = grad_range(frames)
         return frames_payload(relu_toy.DECAY_EXPONENTS, [make_nn_toy(f, zr) for f in frames],
                               [nn_readouts(f) for f in frames])
-    return cached_payload("nn-toy", [__file__, relu_toy.__file__], build)
+    return cached_payload("nn-toy", FRAMES_KEY, build)
 
 
 LOCAL_TEXT = r"""

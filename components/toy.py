@@ -33,10 +33,12 @@ from components.frames import (
     parse_on_grid,
     readout_row,
     register_frame_player,
+    source_digest,
 )
 from models.geometry import mirror_image, projected_image, signed_distance
 
 log = logging.getLogger(__name__)
+FRAMES_KEY = source_digest(__file__)  # at import: see components.frames.source_digest
 
 X_REF = np.array([-0.8, 0.0])
 P_NOISY = np.array([0.07, -0.07])
@@ -256,6 +258,10 @@ def _toy_model():
     return toy
 
 
+_TOY = _toy_model()
+NOISY_KEY = source_digest(__file__, *([_TOY.__file__] if _TOY is not None else []))
+
+
 @functools.lru_cache(maxsize=1)
 def noisy_fits() -> dict | None:
     """Train hinge and logistic models on the toy training set at every λ of the grid (exact optima)."""
@@ -329,7 +335,7 @@ def noisy_readouts(data: dict, k: int) -> list[str]:
 def lines_payload() -> dict:
     """All frames of F4 (one per θ of the slider grid)."""
     thetas = np.radians(THETA_GRID_DEG)
-    return cached_payload("toy-lines", [__file__], lambda: frames_payload(
+    return cached_payload("toy-lines", FRAMES_KEY, lambda: frames_payload(
         THETA_GRID_DEG, [make_toy_lines(t) for t in thetas], [[f"{math.degrees(t):.1f}° ({t:.3f} rad)"] for t in thetas]))
 
 
@@ -337,7 +343,7 @@ def lines_payload() -> dict:
 def mirror_payload() -> dict:
     """All frames of F6 (one per θ of the slider grid)."""
     thetas = np.radians(THETA_GRID_DEG)
-    return cached_payload("toy-mirror", [__file__], lambda: frames_payload(
+    return cached_payload("toy-mirror", FRAMES_KEY, lambda: frames_payload(
         THETA_GRID_DEG, [make_toy_mirror(t) for t in thetas], [mirror_readouts(t) for t in thetas]))
 
 
@@ -348,7 +354,7 @@ def noisy_payload() -> dict | None:
     if data is None:
         return None
     ks = range(len(NOISY_EXPONENTS))
-    return cached_payload("toy-noisy", [__file__, _toy_model().__file__], lambda: frames_payload(
+    return cached_payload("toy-noisy", NOISY_KEY, lambda: frames_payload(
         NOISY_EXPONENTS, [make_toy_noisy(data, k) for k in ks], [noisy_readouts(data, k) for k in ks]))
 
 

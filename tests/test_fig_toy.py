@@ -218,14 +218,14 @@ def test_cached_payload_survives_a_corrupt_cache_file(tmp_path, monkeypatch):
         calls.append(1)
         return frames.frames_payload([0.0], [toy.make_toy_lines(0.2)], [["x"]])
 
-    first = frames.cached_payload("t", [toy.__file__], build)
+    first = frames.cached_payload("t", "k", build)
     (path,) = list((tmp_path / "frames").iterdir())
     path.write_text("{ not json")
     monkeypatch.setattr(frames, "_MEMO", {})
-    second = frames.cached_payload("t", [toy.__file__], build)
+    second = frames.cached_payload("t", "k", build)
     assert first == second and len(calls) == 2
     monkeypatch.setattr(frames, "_MEMO", {})
-    assert frames.cached_payload("t", [toy.__file__], build) == first and len(calls) == 2  # now read from disk
+    assert frames.cached_payload("t", "k", build) == first and len(calls) == 2  # now read from disk
 
 
 def test_noisy_figure_draws_trained_boundaries_and_margins():
