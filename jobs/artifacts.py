@@ -45,6 +45,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; artifacts are read by other users (the image's app user)
         os.replace(tmp, path)
     except BaseException:
         try:
