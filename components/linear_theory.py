@@ -128,7 +128,8 @@ def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
     top = 1.08 * max(float(hist["I"].max()), float(hist["J"].max()), 1.0) if hist is not None else 1.0
     fig.update_yaxes(range=[0, top], secondary_y=False, showticklabels=False)
     fig.update_yaxes(title_text="training images per bin", showticklabels=True, secondary_y=False, row=1, col=1)
-    fig.update_yaxes(range=[0, LOSS_TOP], secondary_y=True, showgrid=False, showticklabels=False)
+    fig.update_yaxes(range=[0, LOSS_TOP], secondary_y=True, showgrid=False, showticklabels=False, tickmode="array",
+                     tickvals=[0, 0.5, 1, 1.5, 2, 2.5, 3])
     fig.update_yaxes(title_text="loss f(‖w‖ z)", showticklabels=True, secondary_y=True, row=1, col=3)
     if hist is None:
         fig.add_annotation(text="histogram not computed yet", showarrow=False,
