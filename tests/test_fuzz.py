@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,6 +18,7 @@ import httpx
 import pytest
 
 from benchmarks.load import initial_values, make_payload, server_callbacks
+from tests.conftest import free_port, start_app
 
 N_REQUESTS = 2000
 TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/', "werkzeug.debug", "Werkzeug Debugger")
@@ -79,8 +81,26 @@ def mutate(rng: random.Random, base: dict, outputs: list[str]) -> tuple[str, byt
     return kind, json.dumps(body, allow_nan=True), "application/json"
 
 
+@pytest.fixture(scope="module")
+def fuzz_server(tmp_path_factory):
+    """The app with a small job queue: fuzzed job callbacks may start real jobs; keep them few and short."""
+    tmp = tmp_path_factory.mktemp("fuzz")
+    port = free_port()
+    proc = start_app(port, {"L2_CACHE_DIR": str(tmp / "cache"), "L2_JOB_WORKERS": "1", "L2_QUEUE_MAX": "2",
+                            "L2_JOB_TIMEOUT": "20", "L2_JOB_RETRIES": "0", "L2_AUTO_RECOMPUTE": "0"},
+                     tmp / "app.log")
+    yield f"http://127.0.0.1:{port}"
+    errors = [ln for ln in (tmp / "app.log").read_text(errors="replace").splitlines()
+              if ln and not ln.startswith(" ") and ("Error" in ln or "Exception" in ln)]
+    for line, n in Counter(errors).most_common(8):
+        print(f"  server log x{n}: {line[:200]}")
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
 @pytest.mark.slow
-def test_fuzz_dash_callbacks(live_server):
+def test_fuzz_dash_callbacks(fuzz_server):
+    live_server = fuzz_server
     deps = httpx.get(f"{live_server}/_dash-dependencies", timeout=60).json()
     layout = httpx.get(f"{live_server}/_dash-layout", timeout=60).json()
     callbacks = server_callbacks(deps)
@@ -91,11 +111,17 @@ def test_fuzz_dash_callbacks(live_server):
     rng = random.Random(20181806)
     requests = [(b["output"], *mutate(rng, b, outputs)) for b in (rng.choice(bases) for _ in range(N_REQUESTS))]
 
+    local = threading.local()
+
     def send(item):
         output, kind, body, ctype = item
         headers = {"content-type": ctype} if ctype else {}
-        with httpx.Client(base_url=live_server, timeout=120) as client:
-            r = client.post("/_dash-update-component", content=body, headers=headers)
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=live_server, timeout=60)
+        try:
+            r = local.client.post("/_dash-update-component", content=body, headers=headers)
+        except httpx.TimeoutException:  # a callback stuck on bad input: reported below with its payload
+            return output, kind, 0, str(body)[:300]
         return output, kind, r.status_code, r.text[:4000]
 
     with ThreadPoolExecutor(4) as pool:
@@ -106,6 +132,8 @@ def test_fuzz_dash_callbacks(live_server):
     print(f"\nfuzz: {len(results)} requests over {len(callbacks)} callbacks; statuses {dict(statuses)}")
     for output, n in server_errors.most_common():
         print(f"  500 x{n}: {output[:100]}")
+    stuck = [(o, t) for o, _, s, t in results if s == 0]
+    assert not stuck, f"{len(stuck)} callback requests took over 60 s, e.g. {stuck[:2]}"
     leaked = [(o, s, t[:300]) for o, _, s, t in results if any(m in t for m in TRACEBACK_MARKERS)]
     assert not leaked, f"tracebacks reached the client: {leaked[:3]}"
     assert set(statuses) <= {200, 204, 400, 413, 500}, statuses
