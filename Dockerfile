@@ -8,6 +8,7 @@
 #                    e.g. TORCH_WHEEL_DIR=.whl); empty = use TORCH_INDEX_URL
 #   PIP_INDEX_URL    PyPI or a mirror for everything else
 #   ON_BAD_ARTIFACTS fail | compute | warn: what to do when precomputed/ does not verify (see below)
+#   CODE_VERSION     the git commit shown on /health (the image has no .git)
 #   PIP_CA_BUNDLE    a CA bundle in the build context for pip (behind a TLS-inspecting proxy); not kept in the image
 ARG BASE_IMAGE=debian:bookworm-slim
 
@@ -67,6 +68,8 @@ RUN python -m serving --check || case "$ON_BAD_ARTIFACTS" in \
       compute) python -m worker precompute --all && python -m serving --check ;; \
       warn) echo "WARNING: building with broken or missing artifacts" ;; \
       *) exit 1 ;; esac
+ARG CODE_VERSION=unknown
+ENV L2_CODE_VERSION=$CODE_VERSION
 USER app
 EXPOSE 8050
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

@@ -57,3 +57,7 @@ bench: $(STAMP) sysdeps
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache
+
+# Build the classroom image with podman and smoke-test it with buildah (slow: run before a release, not in CI).
+container-test:
+	scripts/container_test.sh

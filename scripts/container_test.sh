@@ -37,7 +37,7 @@ if ! podman "${STORE[@]}" image exists "$BASE_IMAGE"; then
 fi
 
 # 2. The build: CPU-only torch from a local wheel folder inside the context (the CPU index is not reachable here).
-build_args=(--build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "ON_BAD_ARTIFACTS=${ON_BAD_ARTIFACTS:-fail}")
+build_args=(--build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "CODE_VERSION=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" --build-arg "ON_BAD_ARTIFACTS=${ON_BAD_ARTIFACTS:-fail}")
 if [ -n "$TORCH_WHEEL" ]; then
   mkdir -p .whl
   ln -f "$TORCH_WHEEL" .whl/ 2>/dev/null || cp -u "$TORCH_WHEEL" .whl/
