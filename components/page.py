@@ -117,6 +117,9 @@ def parse_query(search: str | None) -> tuple[dict[str, object], list[str]]:
             values[key] = parse(raw[-1])
         except (ValueError, TypeError) as exc:
             problems.append(f"{key}={raw[-1][:40]!r} is not valid ({exc}); using the default")
+        except Exception:  # noqa: BLE001 — a section's parser bug must not break the page
+            log.exception("URL parser for %r failed", key)
+            problems.append(f"{key}={raw[-1][:40]!r} could not be read; using the default")
     return values, problems
 
 

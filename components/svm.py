@@ -987,6 +987,14 @@ def _custom_result(job: dict, a: int, b: int, loss: str, lam: float, images: tup
 )
 def off_grid_lambda(_, lam_text, __, pair, loss, job, xset, xi, yset, yi):
     """Ask the worker for a λ between grid points, poll it, then show that model (never computed here)."""
+    try:
+        return _off_grid_lambda(lam_text, pair, loss, job, xset, xi, yset, yi)
+    except Exception as exc:  # noqa: BLE001 — e.g. a tampered job store: say so, stop polling
+        log.warning("off-grid λ request failed: %s", exc)
+        return None, True, "That request could not be handled; enter λ again.", dash.no_update
+
+
+def _off_grid_lambda(lam_text, pair, loss, job, xset, xi, yset, yi):
     from jobs import queue
 
     nu = dash.no_update
