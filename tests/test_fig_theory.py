@@ -44,7 +44,7 @@ def test_small_and_large_wnorm_approximations():
 def test_loss_scaling_figure(hist):
     wn = 2.5
     fig = lt.make_loss_scaling(hist, wn)
-    bars = [t for t in fig.data if t.type == "bar"]
+    bars = [t for t in fig.data if t.fill == "tozeroy"]
     assert len(bars) == 6  # two classes × three panels
     np.testing.assert_array_equal(bars[0].y, hist["I"])
     ticks = [t for t in fig.data if t.name == "z = 1/‖w‖"]
@@ -60,7 +60,7 @@ def test_loss_scaling_figure(hist):
 
 def test_loss_scaling_without_data_still_draws_losses():
     fig = lt.make_loss_scaling(None, 1.0)
-    assert not [t for t in fig.data if t.type == "bar"]
+    assert not [t for t in fig.data if t.fill == "tozeroy"]
     assert any("not computed yet" in a.text for a in fig.layout.annotations)
     assert lt.loss_scaling_readouts(None, 1.0)[2:] == ["—"] * 3
 
