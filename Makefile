@@ -11,10 +11,11 @@ SYS_PACKAGES := chromium redis-server fonts-dejavu-core
 
 .PHONY: run serve test venv sysdeps lint screenshots precompute check bench clean container-test
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-nodeps.txt
 	@test -x $(PY) && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c requirements.lock -e '.[test]'
+	$(PY) -m pip install -q --no-deps -r requirements-nodeps.txt
 	@touch $(STAMP)
 
 venv: $(STAMP)
