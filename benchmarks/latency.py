@@ -264,7 +264,10 @@ def report(res: dict, samples: int) -> str:
         ref = [float(x) for x in orig.replace("≈", "").replace("–", " ").split() if x.strip().isdigit()]
         ratio = f"{r['p95'] / max(ref):.2f}" if ref else "—"
         ok = "✓" if r["p95"] <= GOALS.get(sid, DEFAULT_GOAL) else "✗"
-        lines.append(f"| `{sid}` | {graphs} | {fmt(r['p50'])} | {fmt(r['p95'])} {ok} | {goal} | {orig} | {ratio} |")
+        vs_floor = f"{r['p95'] / res['floor']['p95']:.1f}"
+        lines.append(
+            f"| `{sid}` | {graphs} | {fmt(r['p50'])} | {fmt(r['p95'])} {ok} | {goal} | {orig} | {ratio} | {vs_floor} |"
+        )
     p = res["pairs"]
     lines += [
         "",
