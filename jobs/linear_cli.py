@@ -26,9 +26,11 @@ from models import config
 
 
 def _cli_error(msg: str) -> Exception:
-    from worker import CliError
-
-    return CliError(msg)
+    """worker.CliError — the class of the running entry point (python -m worker runs it as __main__)."""
+    cls = getattr(sys.modules.get("__main__"), "CliError", None)
+    if cls is None:
+        from worker import CliError as cls
+    return cls(msg)
 
 
 def parse_lambda(text: str) -> float:
@@ -84,7 +86,7 @@ def _write_sweep_manifest(folder: Path, seconds: dict[str, float], command: str,
 def precompute_sweeps(pairs: list[tuple[int, int]], losses: tuple[str, ...], folder: Path, command: str) -> float:
     """Compute and write the given sweeps (one line of progress per file); return the total seconds."""
     from jobs import artifacts
-    from models import sweeps
+    from models import linear, sweeps
 
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
@@ -92,10 +94,16 @@ def precompute_sweeps(pairs: list[tuple[int, int]], losses: tuple[str, ...], fol
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _cli_error(f"cannot create {folder}: {exc.strerror or exc}") from None
+    failed = []
     for k, (a, b) in enumerate(pairs, 1):
         for loss in losses:
-            arrays, secs = sweeps.compute_sweep(a, b, loss)
             name = sweeps.sweep_name(a, b, loss)
+            try:
+                arrays, secs = sweeps.compute_sweep(a, b, loss)
+            except linear.SolverError as exc:
+                print(f"[{k}/{len(pairs)}] {a}-{b} {loss}: FAILED ({exc})", flush=True)
+                failed.append(name)
+                continue
             artifacts.atomic_write_bytes(folder / name, artifacts.npz_bytes(arrays))
             seconds[name] = secs
             best = int(arrays["best_test_index"][0])
@@ -104,6 +112,8 @@ def precompute_sweeps(pairs: list[tuple[int, int]], losses: tuple[str, ...], fol
             _write_sweep_manifest(folder, seconds, command, time.perf_counter() - t0)
     total = time.perf_counter() - t0
     _write_sweep_manifest(folder, seconds, command, total)
+    if failed:
+        raise _cli_error(f"{len(failed)} sweep(s) failed: {', '.join(failed)}")
     return total
 
 

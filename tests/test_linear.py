@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
 
 from models import linear, mnist
 
@@ -22,16 +18,8 @@ def problem(seed: int, n: int = 300, pair: tuple[int, int] = (3, 5)):
 
 
 def sklearn_fit(X, y, loss: str, lam: float):
-    """scikit-learn at the same objective: C = 1/(2λn); intercept effectively unregularized."""
-    C = 1.0 / (2.0 * lam * len(y))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if loss == "hinge":
-            m = LinearSVC(C=C, loss="hinge", dual=True, tol=1e-10, max_iter=200_000, intercept_scaling=100.0)
-        else:
-            m = LogisticRegression(C=C, tol=1e-12, max_iter=100_000)
-        m.fit(X, y)
-    return m.coef_.ravel(), float(m.intercept_[0])
+    """scikit-learn at the same objective (C = 1/(2λn), intercept effectively unregularized)."""
+    return linear.sklearn_reference(X, y, loss, lam, tol=1e-10, max_iter=200_000)
 
 
 LAMS = [1e-4, 1e-2, 1.0]
