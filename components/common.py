@@ -36,9 +36,9 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemov
 def base_layout(fig: go.Figure, x_title: str | None = None, y_title: str | None = None, height: int = 360,
                 **kwargs) -> go.Figure:
     """Apply the article's common figure style (fonts, margins, white background, axis titles)."""
+    kwargs.setdefault("margin", dict(l=60, r=20, t=30, b=50))
     fig.update_layout(
         height=height,
-        margin=dict(l=60, r=20, t=30, b=50),
         font=dict(family=FONT, size=13, color="#222"),
         paper_bgcolor="white",
         plot_bgcolor="white",
