@@ -298,6 +298,7 @@ def _hinge_smooth_fit(X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b
             Q = np.flatnonzero((m > 1.0 - delta) & (m < 1.0))
             H = (Xt[Q].T @ Xt[Q]) / (n * delta)
             H.flat[:: d + 2] += reg + 1e-12
+            H[d, d] += 1e-3 * float(np.mean(np.diag(H)[:d]))  # damp the bias when few points bend it
             try:
                 step = -scipy.linalg.solve(H, g, assume_a="pos", check_finite=False)
             except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
