@@ -139,17 +139,7 @@ def train(recipe: Recipe, out: Path, device: str = "cpu", log: Callable[[str], N
         t0 = time.perf_counter()
         model.train()
         order = torch.randperm(n, generator=torch.Generator().manual_seed(recipe.seed * 100_003 + epoch)).to(device)
-        loss_sum, wrong = 0.0, 0
-        for i in range(0, n, recipe.batch):
-            idx = order[i : i + recipe.batch]
-            xb = x_train[idx].contiguous(memory_format=fmt)
-            logits = model(xb)
-            loss = F.cross_entropy(logits, y_train[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            loss_sum += float(loss.detach()) * len(idx)
-            wrong += int((logits.argmax(1) != y_train[idx]).sum())
+        loss_sum, wrong = train_epoch(model, opt, x_train, y_train, order, recipe.batch, fmt)
         test_err = lenet.error_percent(model.cpu(), xte, yte) if device == "cpu" else _err_dev(model, xte, yte, device)
         model.to(device)
         dt = time.perf_counter() - t0
@@ -161,6 +151,22 @@ def train(recipe: Recipe, out: Path, device: str = "cpu", log: Callable[[str], N
             f"loss {loss_sum / n:.4f} test {test_err:.2f}% ({dt:.1f} s)")
         _save_resume(resume, model, opt, epoch + 1, hist, recipe)
     return finish(_to_plain(model), recipe, hist, out, xtr, ytr, device)
+
+
+def train_epoch(model: lenet.LeNet, opt: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
+                order: torch.Tensor, batch: int, fmt=torch.contiguous_format) -> tuple[float, int]:
+    """One pass over ``order`` in mini-batches (mean cross-entropy, one SGD step each); (loss sum, errors)."""
+    loss_sum, wrong = 0.0, 0
+    for i in range(0, len(order), batch):
+        idx = order[i : i + batch]
+        logits = model(x[idx].contiguous(memory_format=fmt))
+        loss = F.cross_entropy(logits, y[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        loss_sum += float(loss.detach()) * len(idx)
+        wrong += int((logits.argmax(1) != y[idx]).sum())
+    return loss_sum, wrong
 
 
 def _to_plain(model: lenet.LeNet) -> lenet.LeNet:

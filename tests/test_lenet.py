@@ -43,7 +43,7 @@ def test_shapes_and_parameter_count():
     assert model(x).shape == (3, 10)
     # MatConvNet init: weights N(0, 0.01²), biases 0
     w = model.fc1.weight.detach()
-    assert abs(float(w.std()) - 0.01) < 0.0005 and float(model.fc1.bias.abs().sum()) == 0.0
+    assert abs(float(w.std()) - 0.01) < 0.0005 and float(model.fc1.bias.detach().abs().sum()) == 0.0
 
 
 def test_weight_decay_only_on_weights():
@@ -112,7 +112,7 @@ def test_torchscript_matches_eager(low, mnist):
     model = low[0]
     _, _, xte, _ = mnist
     scripted = torch.jit.load(str(lenet_train.checkpoint_dir(lenet_train.LOW) / lenet_train.SCRIPT_FILE))
-    x = torch.as_tensor(xte[:64], dtype=torch.float32).reshape(-1, 1, 28, 28)  # raw 0..255, mean inside
+    x = torch.tensor(np.array(xte[:64]), dtype=torch.float32).reshape(-1, 1, 28, 28)  # raw 0..255, mean inside
     with torch.no_grad():
         np.testing.assert_allclose(scripted(x).numpy(), model(x).numpy(), rtol=1e-4, atol=1e-4)
 
