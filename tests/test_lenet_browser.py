@@ -18,6 +18,7 @@ def test_lenet_figures_paint_and_attack_runs(live_server, page):
     assert n_heat == 50
     assert page.locator("#tbl-lenet-rms tr").count() == 5
     # draw a stroke on the canvas: the drawing becomes the source and shows up in the input panel
+    page.locator("#lenet-canvas").scroll_into_view_if_needed()
     box = page.locator("#lenet-canvas").bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
     page.mouse.down()
