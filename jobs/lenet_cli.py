@@ -104,29 +104,35 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def analyze_all(crosscheck: bool = False, root: Path | None = None, log=print) -> dict:
-    """(Re)compute the analyses of every shipped checkpoint whose analysis is missing or stale."""
+def analyze_all(crosscheck: bool = False, root: Path | None = None, log=print, only: list[float] | None = None) -> dict:
+    """(Re)compute the analyses of shipped checkpoints whose analysis is missing or stale (``only``: just these),
+    then rebuild analysis.json from every up-to-date per-net result (wd-*.json + wd-*.npz)."""
     from models import attacks, lenet_train
 
     root = Path(root or LENET_DIR)
     adir = root / "analysis"
     adir.mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()
-    try:
-        summary = json.loads((adir / ANALYSIS_FILE).read_text())
-    except (OSError, ValueError):
-        summary = {}
-    nets = summary.get("nets", {})
+    nets = {}
     _, _, xte, yte = lenet_train.mnist_arrays()
     picks = attacks.filter_selection()
     for wd in lenet_train.shipped(root):
         key = wd_key(wd)
-        model, manifest = lenet_train.load_checkpoint(wd, root)
+        folder = lenet_train.checkpoint_dir(wd, root)
+        manifest = artifacts.verify_folder(folder)
         sha = manifest["files"][lenet_train.MODEL_FILE]["sha256"]
-        npz = adir / f"{lenet_train.wd_name(wd)}.npz"
-        if nets.get(key, {}).get("model_sha256") == sha and npz.exists():
+        npz, js = adir / f"{lenet_train.wd_name(wd)}.npz", adir / f"{lenet_train.wd_name(wd)}.json"
+        try:
+            res = json.loads(js.read_text())
+            if res.get("model_sha256") == sha and npz.exists():
+                nets[key] = res
+                continue
+        except (OSError, ValueError):
+            pass
+        if only is not None and wd not in only:
             continue
         log(f"analysing LeNet wd={wd:g} …")
+        model, _ = lenet_train.load_checkpoint(wd, root, verify=False)
         t0 = time.perf_counter()
         res, arrays = attacks.analyze(model, xte, yte, picks=picks)
         p = manifest["params"]
@@ -135,10 +141,11 @@ def analyze_all(crosscheck: bool = False, root: Path | None = None, log=print) -
                     "train_error": p["final"]["train_error"], "train_error_running": p["final"]["train_error_running"],
                     "test_error_final_epoch": p["final"]["test_error"], "model_sha256": sha,
                     "train_seconds": manifest["created_by"]["seconds"],
-                    "torchscript": _rel(lenet_train.checkpoint_dir(wd, root) / lenet_train.SCRIPT_FILE),
+                    "torchscript": _rel(folder / lenet_train.SCRIPT_FILE),
                     "analysis_seconds": round(time.perf_counter() - t0, 1)})
-        nets[key] = res
         artifacts.atomic_write_bytes(npz, artifacts.npz_bytes(arrays))
+        artifacts.atomic_write_bytes(js, (json.dumps(res, indent=1) + "\n").encode())
+        nets[key] = res
         log(f"  test error {res['test_error']:.2f}%  t={res['temperature']:.3g}  "
             f"median adv L2 {res['robust']['median_l2']:.3f}  ({res['analysis_seconds']} s)")
     summary = {"nets": dict(sorted(nets.items(), key=lambda kv: float(kv[0]))),
@@ -186,7 +193,7 @@ def _crosscheck(root: Path, adir: Path, summary: dict, xte, yte, log) -> None:
 def cmd_analyze(args: argparse.Namespace) -> int:
     """Rebuild the precomputed LeNet analyses."""
     try:
-        summary = analyze_all(crosscheck=args.crosscheck)
+        summary = analyze_all(crosscheck=args.crosscheck, only=args.weight_decay or None)
     except artifacts.ArtifactError as exc:
         raise _cli_error(str(exc)) from exc
     print(json.dumps({"nets": list(summary["nets"]), "missing": summary["missing"]}))
@@ -218,14 +225,22 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def precompute_all(args: argparse.Namespace | None = None) -> int:
-    """Train every missing checkpoint of the weight-decay ladder, then rebuild the analyses."""
+    """Train missing LeNet_low/LeNet_high checkpoints (and the ladder's other nets when
+    L2_LENET_TRAIN_LADDER=1: about an hour each on 2 CPU cores), then rebuild stale analyses."""
+    import os
+
     from models import lenet_train
 
+    ladder = os.environ.get("L2_LENET_TRAIN_LADDER", "").strip() in ("1", "true", "yes")
     for wd in lenet_train.LADDER:
-        if wd not in lenet_train.shipped(complete_only=True):
-            print(f"training missing LeNet wd={wd:g} (50 epochs)", flush=True)
-            lenet_train.train(lenet_train.Recipe(weight_decay=wd), lenet_train.checkpoint_dir(wd),
-                              log=lambda s: print(s, flush=True))
+        if wd in lenet_train.shipped(complete_only=True):
+            continue
+        if wd not in (lenet_train.LOW, lenet_train.HIGH) and not ladder:
+            print(f"LeNet wd={wd:g} is not trained; set L2_LENET_TRAIN_LADDER=1 to train it here", flush=True)
+            continue
+        print(f"training missing LeNet wd={wd:g} (50 epochs)", flush=True)
+        lenet_train.train(lenet_train.Recipe(weight_decay=wd), lenet_train.checkpoint_dir(wd),
+                          log=lambda s: print(s, flush=True))
     analyze_all(crosscheck=True)
     return 0
 
@@ -242,6 +257,8 @@ def register(subparsers) -> None:
     p.set_defaults(func=_one_line_errors(cmd_train))
     p = subparsers.add_parser("lenet-analyze", help="recompute LeNet analyses (RMS, temperature, attacks)")
     p.add_argument("--crosscheck", action="store_true", help="also cross-check norms with torchattacks")
+    p.add_argument("--weight-decay", type=_positive_float, action="append",
+                   help="only (re)analyse this net (repeatable; default: every stale one)")
     p.set_defaults(func=_one_line_errors(cmd_analyze))
     p = subparsers.add_parser("lenet-report", help="one JSON line per shipped LeNet checkpoint")
     p.set_defaults(func=_one_line_errors(cmd_report))
