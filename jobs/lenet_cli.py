@@ -171,6 +171,11 @@ def _crosscheck(root: Path, adir: Path, summary: dict, xte, yte, log) -> None:
 
     from models import attacks, lenet_train
 
+    try:
+        import torchattacks  # noqa: F401 - optional dependency of the cross-check only
+    except ImportError:
+        log("torchattacks is not installed: cross-check skipped (pip install --no-deps torchattacks==3.5.1)")
+        return
     out = {}
     for wd in (lenet_train.LOW, lenet_train.HIGH):
         key = wd_key(wd)
