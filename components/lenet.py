@@ -444,7 +444,7 @@ def layout() -> html.Section:
         figure_block("fig-lenet-advs", "Targeted adversarial examples, one per digit",
                      [graph("fig-lenet-advs", f["advs"])],
                      "Top: originals with each net's class@probability. Then, per net, the adversarial image "
-                     "(target@probability) and the perturbation δ on a common colour scale.", wide=True),
+                     "(target@probability) and the perturbation δ on a common colour scale (blue: ink added, red: ink removed).", wide=True),
         markdown(LADDER_TEXT),
         figure_block("fig-lenet-ladder", "Weight-decay ladder", [graph("fig-lenet-ladder", f["ladder"])],
                      "More weight decay: larger perturbations are needed to fool the net."),
@@ -483,7 +483,7 @@ def draw_block() -> html.Figure:
          dcc.Interval(id="lenet-draw-poll", interval=500, disabled=True),
          html.Div(id="ro-lenet-draw-msg", className="notice", **{"aria-live": "polite"})],
         "Left: what the nets see (your drawing is scaled to 20×20 and centred like MNIST). "
-        "Red/blue: pixels made darker/lighter by the attack.",
+        "In δ, blue pixels gained ink and red pixels lost ink.",
         controls=controls, readout_row=readouts([("ro-lenet-draw", "result", "")]), wide=True)
 
 
