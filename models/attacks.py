@@ -189,9 +189,11 @@ def agreement(ours: np.ndarray, theirs: np.ndarray) -> dict:
     from scipy.stats import pearsonr, spearmanr
 
     ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
+    corr = len(ours) >= 3 and np.ptp(ours) > 0 and np.ptp(theirs) > 0
     return {"median_ours": float(np.median(ours)), "median_library": float(np.median(theirs)),
             "ratio_of_medians": float(np.median(theirs) / np.median(ours)),
-            "pearson": float(pearsonr(ours, theirs)[0]), "spearman": float(spearmanr(ours, theirs)[0])}
+            "pearson": float(pearsonr(ours, theirs)[0]) if corr else None,
+            "spearman": float(spearmanr(ours, theirs)[0]) if corr else None}
 
 
 def analyze(model: lenet.LeNet, test_images: np.ndarray, test_labels: np.ndarray, per_digit: int = 20,
