@@ -19,6 +19,11 @@ import sys
 
 COMMAND_MODULES = ("jobs.linear_cli", "jobs.lenet_cli", "jobs.queue_cli")
 
+if __name__ == "__main__":
+    # Under `python -m worker` this module is __main__; command modules that `import worker` must get
+    # this same module (one CliError class), not a second copy.
+    sys.modules.setdefault("worker", sys.modules[__name__])
+
 
 class CliError(Exception):
     """A user error: printed as one line, exit code 2."""
