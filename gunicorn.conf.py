@@ -35,7 +35,9 @@ control_socket_disable = os.environ.get("L2_GUNICORN_CONTROL", "0").strip() != "
 
 
 def post_worker_init(worker) -> None:
-    """Build the page once before this worker takes requests, so no student waits for the first layout."""
+    """With L2_WARMUP=1: build the page once before this worker takes requests (first student waits less)."""
+    if os.environ.get("L2_WARMUP", "0").strip() != "1":
+        return
     try:
         client = worker.wsgi.test_client()
         for path in ("/_dash-layout", "/_dash-dependencies"):
