@@ -328,8 +328,17 @@ def report(rec: Recorder, args, started: dict, finished: dict, outcome: list, wa
     return "\n".join(lines) + "\n"
 
 
-async def main_async(args) -> str:
+def _health(base: str) -> dict:
+    """/health, or {} when the server is too busy to answer it (the report then shows no job count)."""
     import httpx
+
+    try:
+        return httpx.get(base + "/health", timeout=120).json()
+    except (httpx.HTTPError, ValueError):
+        return {}
+
+
+async def main_async(args) -> str:
 
     proc = None
     tmp = Path(tempfile.mkdtemp(prefix="l2load-"))
@@ -343,13 +352,13 @@ async def main_async(args) -> str:
         proc = start_gunicorn(port, args.workers, tmp / "cache", tmp / "gunicorn.log")
         base = f"http://127.0.0.1:{port}"
     try:
-        health0 = httpx.get(base + "/health", timeout=60).json()
+        health0 = _health(base)
         rec, outcome = Recorder(), []
         t0 = time.time()
         await asyncio.gather(*(student(n, base, rec, args.seconds, args.lams, args.seed, outcome)
                                for n in range(args.students)))
         wall = time.time() - t0
-        health1 = httpx.get(base + "/health", timeout=60).json()
+        health1 = _health(base)
         started = {"started": health0.get("queue", {}).get("started", 0),
                    "workers": args.workers or "default"}
         finished = {"started": health1.get("queue", {}).get("started", 0)}
