@@ -37,6 +37,27 @@ def sklearn_path(X: np.ndarray, y: np.ndarray, loss: str, lambdas: np.ndarray) -
     return objs, time.perf_counter() - t0
 
 
+def write_results(rows: list, args: argparse.Namespace, n_lambda: int) -> None:
+    """Write the measured rows as the sweep section of BENCHMARKS.md."""
+    lines = [
+        "## Sweep solver (`benchmarks/sweep.py`)", "",
+        f"Our warm-started path over {n_lambda} λ (10^-6 … 10^2{'' if args.every == 1 else f', every {args.every}th grid value'}) "
+        "vs scikit-learn fitting the same λ one by one at C = 1/(2λn) (LinearSVC/liblinear for hinge, "
+        "LogisticRegression/lbfgs for logistic). Gap = max over λ of (ours − sklearn)/sklearn; "
+        "negative means our objective is lower.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, shared with other jobs while measured "
+        "(absolute times are inflated; the ratio is measured in the same run).", "",
+        "| pair | loss | ours (s) | scikit-learn (s) | speed-up | max objective gap |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [f"| {p} | {lo} | {to:.1f} | {tr:.1f} | {r:.1f}× | {g:+.2e} |" for p, lo, to, tr, r, g in rows]
+    lines += ["", f"Rerun: `nice python benchmarks/sweep.py --pairs {' '.join(args.pairs)} --losses "
+              f"{' '.join(args.losses)} --every {args.every}`", ""]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text("\n".join(lines))
+    print(f"wrote {RESULTS}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", nargs="+", default=["0-1", "2-3", "7-9"])
@@ -56,23 +77,7 @@ def main() -> None:
             gap = float(np.max((ours.objective - ref) / ref))
             rows.append((f"{a}-{b}", loss, t_ours, t_ref, t_ref / t_ours, gap))
             print(rows[-1], flush=True)
-    lines = [
-        "## Sweep solver (`benchmarks/sweep.py`)", "",
-        f"Our warm-started path over {len(lambdas)} λ (10^-6 … 10^2{'' if args.every == 1 else f', every {args.every}th grid value'}) "
-        "vs scikit-learn fitting the same λ one by one at C = 1/(2λn) (LinearSVC/liblinear for hinge, "
-        "LogisticRegression/lbfgs for logistic). Gap = max over λ of (ours − sklearn)/sklearn; "
-        "negative means our objective is lower.",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, shared with other jobs while measured "
-        "(absolute times are inflated; the ratio is measured in the same run).", "",
-        "| pair | loss | ours (s) | scikit-learn (s) | speed-up | max objective gap |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
-    ]
-    lines += [f"| {p} | {lo} | {to:.1f} | {tr:.1f} | {r:.1f}× | {g:+.2e} |" for p, lo, to, tr, r, g in rows]
-    lines += ["", f"Rerun: `nice python benchmarks/sweep.py --pairs {' '.join(args.pairs)} --losses "
-              f"{' '.join(args.losses)} --every {args.every}`", ""]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines))
-    print(f"wrote {RESULTS}")
+            write_results(rows, args, len(lambdas))  # after each row: a cut-short run keeps its numbers
 
 
 if __name__ == "__main__":
