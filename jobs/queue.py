@@ -415,6 +415,20 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
+def _exit_with_parent(period: float = 1.0) -> None:
+    """End this job process as soon as its supervisor is gone (it runs in its own session, so it would
+    otherwise live on as an orphan until its timeout); the supervisor-side bookkeeping reports the job."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(period)
+            if os.getppid() != parent:
+                os._exit(3)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def run_child(key: str) -> int:
     """Body of a job process: run the task of `key` and write its result (or its error) whole into the store."""
     st = store()
@@ -425,6 +439,7 @@ def run_child(key: str) -> int:
     # Self-protection: even if the supervisor is gone, never run much past the timeout.
     timeout = float(status.get("timeout") or settings()["timeout"])
     signal.alarm(max(1, int(timeout) + 5))
+    _exit_with_parent()
     last = [0.0]
 
     def progress(frac: float, message: str = "") -> None:

@@ -305,3 +305,32 @@ def test_job_of_a_dead_web_process_is_reported_then_restarts(jobenv, monkeypatch
     again = queue.submit("test-sleep", {"log": str(log), "steps": 20, "dt": 0.25})
     assert again["key"] == key and again["state"] in ("queued", "running")
     assert wait_done(key)["state"] == "done"
+
+
+def test_job_process_exits_when_its_supervisor_dies():
+    """A job child runs in its own session; it must not outlive the process that supervises it."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    spawn = textwrap.dedent("""
+        import subprocess, sys
+        child = ("import time; from jobs.queue import _exit_with_parent; "
+                 "_exit_with_parent(0.2); time.sleep(60)")
+        p = subprocess.Popen([sys.executable, "-c", child], start_new_session=True)
+        print(p.pid, flush=True)
+    """)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", spawn], capture_output=True, text=True, cwd=root, timeout=60)
+    pid = int(out.stdout.split()[0])
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(pid, 9)
+    raise AssertionError("the orphaned job process kept running")
