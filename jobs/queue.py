@@ -355,6 +355,7 @@ def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     root = str(config.ROOT)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["L2_JOB_PARENT"] = str(os.getpid())
     return env
 
 
@@ -418,7 +419,12 @@ def _kill(proc: subprocess.Popen) -> None:
 def _exit_with_parent(period: float = 1.0) -> None:
     """End this job process as soon as its supervisor is gone (it runs in its own session, so it would
     otherwise live on as an orphan until its timeout); the supervisor-side bookkeeping reports the job."""
-    parent = os.getppid()
+    # The supervisor names itself in L2_JOB_PARENT: if it died before this process got here, getppid()
+    # already names the reaper and would never change.
+    try:
+        parent = int(os.environ.get("L2_JOB_PARENT") or os.getppid())
+    except ValueError:
+        parent = os.getppid()
 
     def watch() -> None:
         while True:

@@ -316,10 +316,12 @@ def test_job_process_exits_when_its_supervisor_dies():
     import time
 
     spawn = textwrap.dedent("""
-        import subprocess, sys
+        import os, subprocess, sys
         child = ("import time; from jobs.queue import _exit_with_parent; "
                  "_exit_with_parent(0.2); time.sleep(60)")
-        p = subprocess.Popen([sys.executable, "-c", child], start_new_session=True)
+        env = dict(os.environ, L2_JOB_PARENT=str(os.getpid()))
+        p = subprocess.Popen([sys.executable, "-c", child], start_new_session=True, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(p.pid, flush=True)
     """)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
