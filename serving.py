@@ -200,6 +200,24 @@ def _refs_ok(items: Any, expected: int) -> bool:
     return all(_is_prop_ref(i) or (isinstance(i, list) and all(_is_prop_ref(j) for j in i)) for i in items)
 
 
+def _outputs_mismatch(outputs: Any, cb: dict) -> str:
+    """Why the request's ``outputs`` cannot be this multi-output callback's (Dash would raise 'Wrong length
+    output_spec' → 500, after running the callback); '' if they can.  Single outputs are left to Dash."""
+    spec = cb.get("output")
+    if cb.get("no_output") or not isinstance(spec, list | tuple):
+        return ""
+    if not isinstance(outputs, list) or len(outputs) != len(spec):
+        return "outputs do not match the callback"
+    for want, got in zip(spec, outputs, strict=True):
+        if isinstance(got, list):  # pattern-matching output: left to Dash
+            continue
+        prop = str(got.get("property", "")).split("@")[0]
+        want_prop = str(getattr(want, "component_property", prop)).split("@")[0]
+        if got.get("id") != getattr(want, "component_id", got.get("id")) or prop != want_prop:
+            return "outputs do not match the callback"
+    return ""
+
+
 def check_update_payload(body: Any, callback_map: dict) -> str:
     """Why a ``_dash-update-component`` body cannot be a real call of one of this app's callbacks ('' if it can)."""
     if not isinstance(body, dict):
@@ -216,6 +234,9 @@ def check_update_payload(body: Any, callback_map: dict) -> str:
     if outputs is not None and not (_is_prop_ref(outputs) or (isinstance(outputs, list) and all(
             _is_prop_ref(o) or (isinstance(o, list) and all(_is_prop_ref(p) for p in o)) for o in outputs))):
         return "outputs are malformed"
+    why = _outputs_mismatch(outputs, cb)
+    if why:
+        return why
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
         return "changedPropIds must be a list of strings"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -347,8 +348,12 @@ def test_image(index) -> np.ndarray:
     """Test image ``index`` as uint8 (28, 28); ValueError for a bad index."""
     from models.mnist import load_mnist
 
-    if isinstance(index, bool) or not isinstance(index, int | float) or index != int(index):
+    if isinstance(index, bool) or not isinstance(index, int | float) or not math.isfinite(index):
         raise ValueError("pick a test image number 0..9999")
+    if not 0 <= index < N_TEST:
+        raise ValueError(f"test image numbers are 0..{N_TEST - 1}")
+    if index != int(index):
+        raise ValueError("pick a whole test image number 0..9999")
     if not 0 <= int(index) < N_TEST:
         raise ValueError(f"test image numbers are 0..{N_TEST - 1}")
     return np.asarray(load_mnist()["test_images"][int(index)])
@@ -549,9 +554,12 @@ def _input_image(source, index, drawing) -> np.ndarray:
     """The image the nets will see, validated like the job does (ValueError with a clear message)."""
     from jobs.lenet_tasks import validate_image
 
-    if source == "drawing":
-        return validate_image(drawing)
-    return test_image(index).astype(np.float32)
+    try:
+        if source == "drawing":
+            return validate_image(drawing)
+        return test_image(index).astype(np.float32)
+    except (TypeError, OverflowError, IndexError) as exc:  # e.g. a pixel of 1e400 in a tampered drawing
+        raise ValueError(f"this input cannot be used ({type(exc).__name__})") from exc
 
 
 @dash.callback(
