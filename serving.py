@@ -201,11 +201,15 @@ def _refs_ok(items: Any, expected: int) -> bool:
 
 
 def _outputs_mismatch(outputs: Any, cb: dict) -> str:
-    """Why the request's ``outputs`` cannot be this multi-output callback's (Dash would raise 'Wrong length
-    output_spec' → 500, after running the callback); '' if they can.  Single outputs are left to Dash."""
+    """Why the request's ``outputs`` cannot be this callback's; '' if they can.  Dash itself would raise
+    ('Wrong length output_spec', 'Output does not match callback definition', …) → 500."""
     spec = cb.get("output")
-    if cb.get("no_output") or not isinstance(spec, list | tuple):
+    if cb.get("no_output") or spec is None:
         return ""
+    if not isinstance(spec, list | tuple):  # a single output: the renderer sends one reference, not a list
+        if not _is_prop_ref(outputs):
+            return "outputs do not match the callback"
+        spec, outputs = [spec], [outputs]
     if not isinstance(outputs, list) or len(outputs) != len(spec):
         return "outputs do not match the callback"
     for want, got in zip(spec, outputs, strict=True):
@@ -234,13 +238,10 @@ def check_update_payload(body: Any, callback_map: dict) -> str:
     if outputs is not None and not (_is_prop_ref(outputs) or (isinstance(outputs, list) and all(
             _is_prop_ref(o) or (isinstance(o, list) and all(_is_prop_ref(p) for p in o)) for o in outputs))):
         return "outputs are malformed"
-    why = _outputs_mismatch(outputs, cb)
-    if why:
-        return why
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
         return "changedPropIds must be a list of strings"
-    return ""
+    return _outputs_mismatch(outputs, cb)
 
 
 # --------------------------------------------------------------------------- headers

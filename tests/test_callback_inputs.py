@@ -111,3 +111,14 @@ def test_svm_image_index_falls_back_with_a_note(index):
         assert out["frames"]
         if index is not None:
             assert note, f"index {index!r} accepted silently"
+
+
+def test_single_output_spec_must_match():
+    """Single-output callbacks (e.g. the SVM random-image buttons → ctl-svm-x-index): Dash 500s otherwise."""
+    cb = {"inputs": [{"id": "ctl-svm-x-random", "property": "n_clicks"}], "state": [],
+          "output": Output("ctl-svm-x-index", "value")}
+    base = {"output": "cb", "inputs": [{"id": "ctl-svm-x-random", "property": "n_clicks", "value": 1}]}
+    good = {"id": "ctl-svm-x-index", "property": "value"}
+    assert serving.check_update_payload({**base, "outputs": good}, {"cb": cb}) == ""
+    for bad in ([good], [], None, {"id": "nope", "property": "value"}, {"id": "ctl-svm-x-index", "property": "x"}):
+        assert serving.check_update_payload({**base, "outputs": bad}, {"cb": cb}), f"outputs {bad!r} accepted"

@@ -101,8 +101,9 @@ def fuzz_server(tmp_path_factory):
 @pytest.mark.slow
 def test_fuzz_dash_callbacks(fuzz_server):
     live_server = fuzz_server
-    deps = httpx.get(f"{live_server}/_dash-dependencies", timeout=60).json()
-    layout = httpx.get(f"{live_server}/_dash-layout", timeout=60).json()
+    # the first layout builds every figure's frames into a cold cache: over a minute on a busy 2-core machine
+    deps = httpx.get(f"{live_server}/_dash-dependencies", timeout=300).json()
+    layout = httpx.get(f"{live_server}/_dash-layout", timeout=300).json()
     callbacks = server_callbacks(deps)
     assert callbacks, "the page exposes no server callbacks to fuzz"
     values = initial_values(deps, layout)
