@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
-from components.common import markdown, section
-from components.intro import ORIGINAL_URL, PAPER_URL
+from components.common import ORIGINAL_URL, PAPER_URL, markdown, section
 
 THOUGHTS_TEXT = r"""
 The argument of this article fits in a few lines. A classifier's score is a *scale* times a *distance*. The loss
@@ -75,7 +74,7 @@ FOOTNOTES = [
 
 CREDITS_TEXT = rf"""
 **Credits.** This page is an independent, interactive rebuild of
-[*A New Angle on L2 Regularization*]({ORIGINAL_URL}) by Thomas Tanay and Lewis D. Griffin (2018), with its
+Thomas Tanay and Lewis D. Griffin's [*A New Angle on L2 Regularization*]({ORIGINAL_URL}) (2018), with its
 companion paper [arXiv:1806.11186]({PAPER_URL}). The argument, equations, hyperparameters and published numbers
 come from their work; the prose, code, figures and every computed number on this page were written and computed
 anew for this project (Dash and Plotly in Python; numpy, scipy, scikit-learn and PyTorch for the models). MNIST is

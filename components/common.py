@@ -29,6 +29,10 @@ IMAGE_COLORSCALE = "Blues"
 # Diverging map for signed things (weights, perturbations), symmetric around 0.
 DIVERGING_COLORSCALE = "RdBu"
 
+# The original article and its paper: credited (with these links) in the header, the intro and §4.
+ORIGINAL_URL = "https://thomas-tanay.github.io/post--L2-regularization/"
+PAPER_URL = "https://arxiv.org/abs/1806.11186"
+
 FONT = "Georgia, 'Times New Roman', serif"
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from dash import html
 
-from components.common import markdown, section
-
-ORIGINAL_URL = "https://thomas-tanay.github.io/post--L2-regularization/"
-PAPER_URL = "https://arxiv.org/abs/1806.11186"
+from components.common import ORIGINAL_URL, PAPER_URL, markdown, section
 
 INTRO_TEXT = rf"""
 *This page rebuilds, recomputes and extends the interactive article
-[A New Angle on L2 Regularization]({ORIGINAL_URL}) by Thomas Tanay and Lewis D. Griffin (2018; companion paper
+Thomas Tanay and Lewis D. Griffin's [A New Angle on L2 Regularization]({ORIGINAL_URL}) (2018; companion paper
 [arXiv:1806.11186]({PAPER_URL}); [reference](#ref-tanay2018)). The ideas are theirs; the words, code and every number drawn here are ours.*
 
 Take an image that a trained neural network classifies correctly and with confidence. Change every pixel by an

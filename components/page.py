@@ -16,11 +16,10 @@ import dash
 from dash import Input, Output, dcc, html
 
 from components import SECTIONS
+from components.common import ORIGINAL_URL, PAPER_URL
 
 log = logging.getLogger(__name__)
 
-ORIGINAL_URL = "https://thomas-tanay.github.io/post--L2-regularization/"
-PAPER_URL = "https://arxiv.org/abs/1806.11186"
 MAX_QUERY = 2000
 
 
