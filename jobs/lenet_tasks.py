@@ -110,11 +110,11 @@ def run_attack(p: dict, progress: Callable[[float, str], None]) -> dict:
         probs = attacks.scores_at(model, p["image"][None], t)[0]
 
         def step(i: int, _active: int, k: int = k, name: str = name) -> None:
-            frac = min(i / (attacks.MAX_STEPS // 4), 1.0)
+            frac = min(i / attacks.DRAW_MAX_STEPS, 1.0)
             progress((k + frac) / len(p["nets"]), f"LeNet_{name}: step {i}")
 
-        res = attacks.targeted_attack(model, p["image"][None], np.array([p["target"]]), t, step=attacks.FAST_STEP,
-                                      max_steps=attacks.MAX_STEPS // 4, progress=step)
+        res = attacks.targeted_attack(model, p["image"][None], np.array([p["target"]]), t, step=attacks.DRAW_STEP,
+                                      max_steps=attacks.DRAW_MAX_STEPS, progress=step, refine=attacks.DRAW_REFINE)
         adv_probs = attacks.scores_at(model, res.adversarial, t)[0]
         adv = res.adversarial[0]
         out["nets"][name] = {

@@ -108,6 +108,24 @@ def test_attack_reaches_target_within_pixel_bounds(low, mnist):
     assert (res.l2 > 0.1).all() and (res.steps > 0).all()
 
 
+def test_refined_large_steps_match_small_steps(low, mnist):
+    """The on-demand attack (16-unit steps, last step cut back) finds the same norms as 4-unit steps, and its
+    cut-back point still reaches the target while the point one sixteenth earlier does not."""
+    model = low[0]
+    _, _, xte, yte = mnist
+    idx = attacks.digit_examples(yte)[:4]
+    targets = attacks.cyclic_targets(yte[idx])
+    fine = attacks.targeted_attack(model, xte[idx], targets, 2.0, step=attacks.FAST_STEP, max_steps=3000)
+    fast = attacks.targeted_attack(model, xte[idx], targets, 2.0, step=attacks.DRAW_STEP,
+                                   max_steps=attacks.DRAW_MAX_STEPS, refine=attacks.DRAW_REFINE)
+    unrefined = attacks.targeted_attack(model, xte[idx], targets, 2.0, step=attacks.DRAW_STEP,
+                                        max_steps=attacks.DRAW_MAX_STEPS)
+    assert fast.success.all() and (attacks.scores_at(model, fast.adversarial, 2.0).argmax(1) == targets).all()
+    np.testing.assert_allclose(fast.l2, fine.l2, rtol=0.01)
+    assert (fast.l2 <= unrefined.l2 + 1e-9).all() and (fast.steps < fine.steps / 3).all()
+    assert fast.adversarial.min() >= 0.0 and fast.adversarial.max() <= 255.0
+
+
 def test_torchscript_matches_eager(low, mnist):
     model = low[0]
     _, _, xte, _ = mnist
