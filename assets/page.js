@@ -4,6 +4,10 @@
 (function () {
   "use strict";
   const NU = () => window.dash_clientside.no_update;
+  // Readout ids in the order of the callbacks' outputs (components/hero.py, components/svm.py).
+  const HERO_RO = ["ro-hero-lam", "ro-hero-err", "ro-hero-dadv", "ro-hero-theta"];
+  const SVM_RO = ["ro-svm-lam", "ro-svm-dadv", "ro-svm-err-train", "ro-svm-err-test", "ro-svm-theta", "ro-svm-wnorm",
+    "ro-svm-xdist", "ro-svm-ydist"];
 
   function apply(base) {
     // base: {data, layout}; further arguments: {traceIndex: {prop: value}} updates (null = none).
@@ -31,22 +35,36 @@
     return !!(cc && cc.triggered && cc.triggered.some((t) => t.prop_id.startsWith(prefix)));
   }
 
-  function show(id, base) {
-    // Draw `base` merged with the updates through dcc.Graph the first time (or after the base changed);
-    // afterwards restyle the existing plot directly: no figure clone and layout diff per slider step.
-    const updates = Array.prototype.slice.call(arguments, 2);
+  function drawDirect(id, base, updates) {
+    // Draw only the updated traces into the existing plot if it shows `base` (l2frames.draw, assets/frames.js):
+    // no figure clone, no React re-render, no diff of the whole figure per slider step.  False if it cannot.
     const gd = document.querySelector("#" + id + " .js-plotly-plot");
-    if (gd && gd.__l2base === base && gd._fullLayout && window.Plotly) {
-      const data = base.data.slice();
-      for (const upd of updates) {
-        if (!upd) continue;
-        for (const key in upd) data[+key] = Object.assign({}, data[+key], upd[key]);
-      }
-      window.Plotly.react(gd, data, gd.layout);
-      return NU();
+    if (!(gd && gd.__l2base === base && gd._fullLayout && window.Plotly)) return false;
+    const merged = {};
+    for (const upd of updates) {
+      if (!upd) continue;
+      for (const key in upd) merged[key] = Object.assign(merged[key] || {}, upd[key]);
     }
-    if (gd) gd.__l2base = base;
+    return window.l2frames.draw(id, merged, null, [base].concat(updates));
+  }
+
+  function show(id, base) {
+    // Through dcc.Graph the first time (or after the base changed), directly afterwards.
+    const updates = Array.prototype.slice.call(arguments, 2);
+    if (drawDirect(id, base, updates)) return NU();
+    const gd = document.querySelector("#" + id + " .js-plotly-plot");
+    if (gd) {
+      gd.__l2base = base;
+      gd.__l2drawn = null;
+    }
     return apply.apply(null, [base].concat(updates));
+  }
+
+  function texts(ids, values, figs) {
+    // Readouts are always written as text (no React round for a number); they also go through Dash when a
+    // figure does, so Dash's copy never holds an older text that a later equal value would fail to replace.
+    window.l2frames.setTexts(ids, values);
+    return figs.every((f) => f === NU()) ? ids.map(() => NU()) : values;
   }
 
   // The mirror view's picture depends on the sweep's base and on the chosen images (the mirror store):
@@ -75,7 +93,36 @@
       return [payload.fig, "–", "–", "–", "–"];
     }
     const f = payload.frames[clampIndex(k, payload.frames.length)];
-    return [show("fig-hero", payload.base, f.upd)].concat(f.ro);
+    const fig = show("fig-hero", payload.base, f.upd);
+    return [fig].concat(texts(HERO_RO, f.ro, [fig]));
+  }
+
+  // Fast lanes (assets/frames.js): the same frames drawn as soon as the slider shows its new value, only when
+  // every graph of the slider can be drawn in place; the Dash callback that follows finds them drawn.
+  function heroLane(k, payload) {
+    if (!payload || payload.error) return;
+    const f = payload.frames[clampIndex(k, payload.frames.length)];
+    if (drawDirect("fig-hero", payload.base, [f.upd])) window.l2frames.setTexts(HERO_RO, f.ro);
+  }
+
+  function svmLane(k, frames, mirror) {
+    if (!frames || frames.error) return;
+    const kk = clampIndex(k, frames.frames.length);
+    const fr = frames.frames[kk], b = frames.base;
+    const sameMirror = mirror && mirror.pair && mirror.pair[0] === frames.pair[0] &&
+      mirror.pair[1] === frames.pair[1] && mirror.loss === frames.loss;
+    if (!sameMirror) return;
+    const mf = mirror.frames[kk];
+    const ids = ["fig-svm-loss", "fig-svm-plane", "fig-svm-mirror"];
+    const bases = [b.loss, b.plane, mirrorKey(b.mirror, mirror.static)];
+    const ups = [[fr.loss], [fr.plane], [fr.mirror, mirror.static, mf.upd]];
+    const ready = ids.every((id, i) => {
+      const gd = document.querySelector("#" + id + " .js-plotly-plot");
+      return gd && gd.__l2base === bases[i] && gd._fullLayout;
+    });
+    if (!ready) return;
+    ids.forEach((id, i) => drawDirect(id, bases[i], ups[i]));
+    window.l2frames.setTexts(SVM_RO, fr.ro.concat(mf.ro));
   }
 
   function svm(k, frames, mirror, custom) {
@@ -100,12 +147,14 @@
                   : mirror.frames[kk];
     }
     const b = frames.base;
-    return [
+    const figs = [
       show("fig-svm-loss", b.loss, fr.loss), show("fig-svm-plane", b.plane, fr.plane),
       show("fig-svm-mirror", mirrorKey(b.mirror, mstatic), fr.mirror, mstatic, mf && mf.upd),
-    ].concat(fr.ro, mf ? mf.ro : ["–", "–"], [slid && custom ? null : NU()]);
+    ];
+    return figs.concat(texts(SVM_RO, fr.ro.concat(mf ? mf.ro : ["–", "–"]), figs), [slid && custom ? null : NU()]);
   }
 
+  let pendingUrl = null, urlTimer = null;
   function writeUrl(keys) {
     // keys: query keys in the order of the remaining arguments (the controls' values).
     if (!keys) return NU();
@@ -117,13 +166,20 @@
     }
     const qs = params.toString();
     const url = window.location.pathname + (qs ? "?" + qs : "") + window.location.hash;
-    if (url !== window.location.pathname + window.location.search + window.location.hash) {
-      window.history.replaceState(window.history.state, "", url);
+    // In a task of its own: the address bar need not hold up a slider's frame (replaceState can take ms).
+    pendingUrl = url;
+    if (!urlTimer) {
+      urlTimer = setTimeout(() => {
+        urlTimer = null;
+        if (pendingUrl !== window.location.pathname + window.location.search + window.location.hash) {
+          window.history.replaceState(window.history.state, "", pendingUrl);
+        }
+      }, 0);
     }
     return qs;
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    l2page: {apply: apply, hero: hero, svm: svm, writeUrl: writeUrl},
+    l2page: {apply: apply, hero: hero, svm: svm, writeUrl: writeUrl, heroLane: heroLane, svmLane: svmLane},
   });
 })();

@@ -7,8 +7,10 @@ benchmarks/results/latency.md (then run ``python benchmarks/collect.py``).
 
 Method.  A slider step is a real key press (ArrowLeft/Right on the focused slider thumb, which moves
 it one grid step exactly as a user's keyboard does).  Latency = from the keydown event's timestamp to
-the second requestAnimationFrame after Plotly's ``plotly_afterplot`` of every graph that slider
-drives, i.e. until the new frame is on screen; the measure's floor is one frame (≈ 17 ms).  A pair
+the second requestAnimationFrame after Plotly's "drawn" event of every graph that slider drives
+(``plotly_afterplot`` after a replot, ``plotly_animated`` after a zero-length Plotly.animate that redrew
+only the changed traces: both fire once the graph's SVG holds the new frame), i.e. until the new frame is on
+screen; the measure's floor is one frame (≈ 17 ms).  A pair
 change sets the dropdown's value (dash_clientside.set_props) and waits the same way for the three
 SVM views (server round trip included; "cold" = first visit of a pair in this server process).
 Page load = navigation start → every figure painted (.main-svg in every graph), and the bytes
@@ -70,8 +72,11 @@ HARNESS = """
       let left = gds.length, finished = false;
       const timer = setTimeout(() => { finished = true; resolve({error: 'timeout'}); }, timeoutMs);
       gds.forEach((gd) => {
+        // Plotly's own "drawn" events: plotly_afterplot after a (re)plot, plotly_animated after a
+        // zero-length Plotly.animate that redrew only the changed traces (assets/frames.js).
         const h = () => {
           gd.removeListener('plotly_afterplot', h);
+          gd.removeListener('plotly_animated', h);
           if (--left === 0 && !finished) {
             requestAnimationFrame(() => requestAnimationFrame(() => {
               clearTimeout(timer);
@@ -81,6 +86,7 @@ HARNESS = """
           }
         };
         gd.on('plotly_afterplot', h);
+        gd.on('plotly_animated', h);
       });
     });
   };
@@ -244,7 +250,8 @@ def report(res: dict, samples: int) -> str:
         "",
         f"Headless Chromium {res['chromium']} (software rendering, `--disable-gpu`), {platform.machine()}, "
         f"{samples} key presses per slider after 3 warm-up presses; rerun with `python benchmarks/latency.py`. "
-        "Latency = keydown → second requestAnimationFrame after `plotly_afterplot` of every graph the slider "
+        "Latency = keydown → second requestAnimationFrame after Plotly's drawn event (`plotly_afterplot`, or "
+        "`plotly_animated` for a zero-length animate that redraws only the changed traces) of every graph the slider "
         "drives (floor ≈ one frame, 17 ms). Reference: the original D3 article measured the same way on such a "
         "machine. The in-run reference is this machine's floor: keydown → two animation frames with no work "
         f"(p50 {fmt(res['floor']['p50'])} ms, p95 {fmt(res['floor']['p95'])} ms; ≈ 17–33 ms on an idle machine). "

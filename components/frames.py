@@ -97,29 +97,37 @@ def apply_frame(payload: dict, value) -> tuple[dict, list[str]] | None:
 
 _PICK_JS = """
 function(value, store) {
-    const nu = window.dash_clientside.no_update;
-    const n = %d;
-    const v = Number(value);
-    if (!store || value === null || value === undefined || !isFinite(v)) { return Array(n + 1).fill(nu); }
-    let k = 0;
-    store.values.forEach(function(x, i) { if (Math.abs(x - v) < Math.abs(store.values[k] - v)) { k = i; } });
-    const fr = store.frames[k];
-    const data = store.base.data.map(function(t, i) { return Object.assign({}, t, fr.traces[String(i)] || {}); });
-    const layout = JSON.parse(JSON.stringify(Object.assign({}, store.base.layout, fr.layout)));
-    const fig = {data: data, layout: layout};
-    return [fig].concat(fr.readouts);
+    return window.l2frames.pick(value, store, %s, %s);
 }
 """
 
 
+# Fast lanes (assets/frames.js): slider id → [JS function, ids of the stores it reads, extra arguments].  The
+# page sends them in the store ``page-fast-lanes``; the browser calls the function with the slider's new value
+# as soon as the slider shows it, ahead of the Dash callback (which still runs and finds the frame drawn).
+FAST_LANES: dict[str, list] = {}
+
+
+def fast_lane(ctl_id: str, js_function: str, store_ids: Sequence[str], extra: Sequence = ()) -> None:
+    """Declare the fast lane of a grid slider (see FAST_LANES)."""
+    FAST_LANES[ctl_id] = [js_function, list(store_ids), list(extra)]
+
+
 def register_frame_player(fig_id: str, ctl_id: str, store_id: str, readout_ids: Sequence[str]) -> None:
-    """Clientside callback: slider value → nearest frame of the store → figure + readout texts."""
+    """Clientside callback: slider value → nearest frame of the store, drawn into the graph directly.
+
+    ``l2frames.pick`` (assets/frames.js) draws the frame into the existing Plotly graph and writes the
+    readout texts, returning no_update so that Dash re-renders nothing; only while the graph is not
+    drawn yet does it hand dcc.Graph the whole figure.  Not called on load: the layout already holds
+    the default frame (a permalink's value arrives as a change of the slider)."""
     clientside_callback(
-        _PICK_JS % len(readout_ids),
+        _PICK_JS % (json.dumps(fig_id), json.dumps(list(readout_ids))),
         [Output(fig_id, "figure")] + [Output(r, "children") for r in readout_ids],
         Input(ctl_id, "value"),
         State(store_id, "data"),
+        prevent_initial_call=True,
     )
+    fast_lane(ctl_id, "l2frames.lanePick", [store_id], [fig_id, list(readout_ids)])
 
 
 def frames_store(store_id: str, payload: dict | None) -> dcc.Store:

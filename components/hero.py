@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 from components import mnist_data as md
 from components import svm
 from components.common import IMAGE_COLORSCALE, base_layout, figure_block, graph, readouts, slider
+from components.frames import fast_lane
 from models import config
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,7 @@ def layout() -> html.Header:
     return html.Div([block], id="hero", className="hero")
 
 
+fast_lane("ctl-hero-lambda", "dash_clientside.l2page.heroLane", ["store-hero"])
 dash.clientside_callback(
     dash.ClientsideFunction(namespace="l2page", function_name="hero"),
     Output("fig-hero", "figure"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from urllib.parse import parse_qs
 
 import dash
@@ -17,6 +18,7 @@ from dash import Input, Output, dcc, html
 
 from components import SECTIONS
 from components.common import ORIGINAL_URL, PAPER_URL
+from components.frames import FAST_LANES
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +82,33 @@ def header() -> html.Header:
     )
 
 
+# The first layout builds (or loads from the cache) every section's frames: seconds of work.  It is done
+# once at start-up (``register`` starts it in a thread); a request that arrives meanwhile waits for it
+# instead of building the same frames a second time.
+_BUILD_LOCK = threading.Lock()
+
+
 def layout() -> html.Div:
     """The whole article (called on each page load)."""
+    with _BUILD_LOCK:
+        return _layout()
+
+
+def warm_up() -> None:
+    """Build the page once, so that the first visitor does not wait for the frames."""
+    try:
+        layout()
+    except Exception:  # noqa: BLE001 — the request that follows shows the problem; start-up goes on
+        log.exception("page warm-up failed")
+
+
+def _layout() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
             dcc.Store(id="page-url-keys", data=URL_KEYS),
             dcc.Store(id="page-url-sink"),
+            dcc.Store(id="page-fast-lanes", data=FAST_LANES),
             header(),
             html.Div(id="page-notice", className="page-notice", role="status", hidden=True),
         ]
@@ -123,7 +145,10 @@ def parse_query(search: str | None) -> tuple[dict[str, object], list[str]]:
 
 
 def register(app) -> None:
-    """Page-level callbacks: restore controls from the URL on load; write them back as they change."""
+    """Page-level callbacks: restore controls from the URL on load; write them back as they change.
+
+    Also starts building the page in the background (``warm_up``)."""
+    threading.Thread(target=warm_up, name="page-warm-up", daemon=True).start()
     if not URL_KEYS:
         return
     outputs = [Output(cid, prop, allow_duplicate=True) for cid, prop, _ in URL_STATE.values()]

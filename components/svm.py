@@ -31,6 +31,7 @@ from components.common import (
     section,
     slider,
 )
+from components.frames import fast_lane
 from models import config
 
 log = logging.getLogger(__name__)
@@ -346,7 +347,10 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
     used = np.flatnonzero((np.asarray(sweep.hist_I).sum(0) + np.asarray(sweep.hist_J).sum(0)) > 0)
     lo, hi = (edges[used[0]], edges[used[-1] + 1]) if used.size else (edges[0], edges[-1])
     fig.update_xaxes(range=[float(lo), float(hi)], autorange=False, title_text="y·d(x) (signed distance)", row=1, col=1)
-    fig.update_yaxes(title_text="training points", row=1, col=1, secondary_y=False)
+    # One fixed count axis for the whole sweep (the tallest bar of any λ): the bars grow and shrink against a
+    # still axis, and the browser redraws only the bars per slider step (no autorange, no axis redraw).
+    top = float(max(np.max(np.asarray(sweep.hist_I)), np.max(np.asarray(sweep.hist_J)), 1.0)) * 1.05
+    fig.update_yaxes(range=[0, top], autorange=False, title_text="training points", row=1, col=1, secondary_y=False)
     fig.update_yaxes(
         range=[0, 3],
         autorange=False,
@@ -359,7 +363,18 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
         col=1,
         secondary_y=True,
     )
-    fig.update_xaxes(type="log", title_text="λ", exponentformat="power", row=1, col=2)
+    # Fixed ranges on every axis the slider's traces use: each step then redraws only those traces.
+    lam_lo, lam_hi = np.log10(float(np.min(sweep.lam))), np.log10(float(np.max(sweep.lam)))
+    pad = 0.03 * (lam_hi - lam_lo)
+    fig.update_xaxes(
+        type="log",
+        range=[lam_lo - pad, lam_hi + pad],
+        autorange=False,
+        title_text="λ",
+        exponentformat="power",
+        row=1,
+        col=2,
+    )
     fig.update_yaxes(range=[0, err_max], autorange=False, title_text="error (%)", row=1, col=2, secondary_y=False)
     d_max = float(np.max(sweep.d_adv)) * 1.1 or 1.0
     fig.update_yaxes(
@@ -708,6 +723,20 @@ def mirror_payload(pair: str, loss: str, xset: str, xi, yset: str, yi, custom: d
     return out, "; ".join(notes)
 
 
+@lru_cache(maxsize=1)
+def _default_mirrors() -> tuple[dict | None, str]:
+    return _mirrors_or_note(DEFAULT_PAIR, DEFAULT_LOSS, "train", None, "train", None, None)
+
+
+def initial_stores() -> tuple[dict, dict | None, str]:
+    """The default view (2 vs 3, hinge, typical images): frames, mirror frames and image note, sent with the
+    page so that no server callback runs on load (a permalink's choices arrive as changes of the controls)."""
+    payload = payload_for(DEFAULT_PAIR, DEFAULT_LOSS)
+    if "error" in payload:
+        return payload, None, ""
+    return (payload, *_default_mirrors())
+
+
 # ----------------------------------------------------------------------------------------------
 # Layout
 
@@ -821,9 +850,10 @@ def layout() -> html.Section:
             ("ro-svm-wnorm", "‖w‖", "–"),
         ]
     )
+    frames0, mirror0, note0 = initial_stores()
     stores = [
-        dcc.Store(id="store-svm-frames"),
-        dcc.Store(id="store-svm-mirror"),
+        dcc.Store(id="store-svm-frames", data=frames0),
+        dcc.Store(id="store-svm-mirror", data=mirror0),
         dcc.Store(id="store-svm-custom"),
         dcc.Store(id="store-svm-job"),
         dcc.Interval(id="svm-job-poll", interval=400, disabled=True),
@@ -853,7 +883,7 @@ def layout() -> html.Section:
             controls=[
                 _image_picker("x", "x (class I)"),
                 _image_picker("y", "y (class J)"),
-                html.Span("", id="ro-svm-img-note", className="svm-note"),
+                html.Span(note0, id="ro-svm-img-note", className="svm-note"),
             ],
             readout_row=readouts([("ro-svm-xdist", "‖x − x_m‖", "–"), ("ro-svm-ydist", "‖y − y_m‖", "–")]),
             wide=True,
@@ -876,6 +906,7 @@ def layout() -> html.Section:
     State("ctl-svm-x-index", "value"),
     State("ctl-svm-y-set", "value"),
     State("ctl-svm-y-index", "value"),
+    prevent_initial_call=True,  # the default view comes with the page (initial_stores)
 )
 def load_pair(pair, loss, xset, xi, yset, yi):
     """New pair or loss: every frame of its sweep and the mirror frames, in one answer (no half-updated view)."""
@@ -1043,6 +1074,7 @@ _SVM_OUTPUTS = (
     + [Output("store-svm-custom", "data")]
 )
 
+fast_lane("ctl-svm-lambda", "dash_clientside.l2page.svmLane", ["store-svm-frames", "store-svm-mirror"])
 dash.clientside_callback(
     dash.ClientsideFunction(namespace="l2page", function_name="svm"),
     *_SVM_OUTPUTS,
