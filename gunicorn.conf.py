@@ -38,11 +38,15 @@ def post_worker_init(worker) -> None:
     """With L2_WARMUP=1: build the page once before this worker takes requests (first student waits less)."""
     if os.environ.get("L2_WARMUP", "0").strip() != "1":
         return
+    import time
+
+    t0 = time.monotonic()
     try:
         client = worker.wsgi.test_client()
         for path in ("/_dash-layout", "/_dash-dependencies"):
             status = client.get(path).status_code
             if status != 200:
                 worker.log.warning("warm-up: %s answered %s", path, status)
+        worker.log.info("warm-up done in %.1f s", time.monotonic() - t0)
     except Exception:  # a broken page must not stop the worker: /health and the error pages still work
         worker.log.exception("warm-up failed")

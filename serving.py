@@ -46,10 +46,18 @@ def cache_config() -> dict[str, Any]:
     redis_url = os.environ.get("L2_REDIS_URL", "").strip() or (broker if broker.startswith("redis") else "")
     timeout = env_int("L2_CACHE_TIMEOUT", 24 * 3600, 0, 10**8)
     if redis_url:
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "l2angle:",
-                "CACHE_DEFAULT_TIMEOUT": timeout}
-    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(config.CACHE_DIR / "flask"),
-            "CACHE_THRESHOLD": env_int("L2_CACHE_ITEMS", 5000, 10, 10**7), "CACHE_DEFAULT_TIMEOUT": timeout}
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": "l2angle:",
+            "CACHE_DEFAULT_TIMEOUT": timeout,
+        }
+    return {
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": str(config.CACHE_DIR / "flask"),
+        "CACHE_THRESHOLD": env_int("L2_CACHE_ITEMS", 5000, 10, 10**7),
+        "CACHE_DEFAULT_TIMEOUT": timeout,
+    }
 
 
 @functools.lru_cache(maxsize=1)
@@ -63,7 +71,12 @@ def version() -> str:
         pkg = "0+local"
     from jobs.artifacts import code_version
 
-    return f"{pkg} ({os.environ.get('L2_CODE_VERSION') or code_version()})"
+    stamp = config.ROOT / "VERSION"  # written into the image by the Dockerfile (CODE_VERSION build arg)
+    try:
+        shipped = stamp.read_text(encoding="utf-8").strip()[:64] if stamp.is_file() else ""
+    except OSError:
+        shipped = ""
+    return f"{pkg} ({os.environ.get('L2_CODE_VERSION') or shipped or code_version()})"
 
 
 # --------------------------------------------------------------------------- artifacts
@@ -89,8 +102,10 @@ def check_artifacts(root: Path | None = None) -> list[str]:
     sweep_dir = Path(root or config.PRECOMPUTED) / "sweeps"
     never = [name for name in _expected_sweeps() if not (sweep_dir / name).is_file() and name not in _listed(sweep_dir)]
     if never:  # not shipped yet (a build step, `make precompute`), unlike a listed file that went missing
-        problems.append(f"{sweep_dir}: {len(never)} sweep(s) not computed yet, e.g. {never[0]} "
-                        "(run `python -m worker precompute --all`)")
+        problems.append(
+            f"{sweep_dir}: {len(never)} sweep(s) not computed yet, e.g. {never[0]} "
+            "(run `python -m worker precompute --all`)"
+        )
     return problems
 
 
@@ -180,8 +195,12 @@ class _ArtifactState:
         except Exception as exc:  # the check itself must never take the server down
             log.exception("artifact check failed")
             with self.lock:
-                self.report = {"ok": False, "problems": [f"artifact check failed: {exc}"], "checked_at": time.time(),
-                               "action": ""}
+                self.report = {
+                    "ok": False,
+                    "problems": [f"artifact check failed: {exc}"],
+                    "checked_at": time.time(),
+                    "action": "",
+                }
 
 
 ARTIFACTS = _ArtifactState()
@@ -235,8 +254,13 @@ def check_update_payload(body: Any, callback_map: dict) -> str:
     if not _refs_ok(body.get("state", []), len(cb.get("state", []))):
         return "state does not match the callback"
     outputs = body.get("outputs")
-    if outputs is not None and not (_is_prop_ref(outputs) or (isinstance(outputs, list) and all(
-            _is_prop_ref(o) or (isinstance(o, list) and all(_is_prop_ref(p) for p in o)) for o in outputs))):
+    if outputs is not None and not (
+        _is_prop_ref(outputs)
+        or (
+            isinstance(outputs, list)
+            and all(_is_prop_ref(o) or (isinstance(o, list) and all(_is_prop_ref(p) for p in o)) for o in outputs)
+        )
+    ):
         return "outputs are malformed"
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
@@ -251,19 +275,21 @@ def content_security_policy(script_hashes: list[str]) -> str:
     """The CSP of every response: same-origin everything, Dash's inline scripts by hash."""
     ancestors = os.environ.get("L2_FRAME_ANCESTORS", "'self'").strip() or "'self'"
     scripts = " ".join(["'self'", "'unsafe-eval'", *script_hashes])
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src {scripts}",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        f"frame-ancestors {ancestors}",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
 
 
 def _wants_json() -> bool:
@@ -277,6 +303,72 @@ def _error(status: int, message: str) -> Response:
         resp = Response(f"<!doctype html><title>{status}</title><p>{message}</p>", mimetype="text/html")
     resp.status_code = status
     return resp
+
+
+# --------------------------------------------------------------------------- layout response
+
+
+class LayoutCache:
+    """The encoded ``/_dash-layout`` answer, kept per process for ``L2_LAYOUT_CACHE_S`` seconds (0 = off).
+
+    The article's layout is the same for every visitor (a function only so that it can be rebuilt), but
+    encoding its ~3 MB of JSON and compressing it costs about half a CPU-second: 50 students opening the
+    page at once would queue every callback behind 25 s of that work.  One rebuild per process and period
+    (so a recomputed artifact shows up within it), gzip done once, an ETag so that a reload revalidates.
+    """
+
+    def __init__(self, view, ttl: float) -> None:
+        self.view, self.ttl = view, ttl
+        self.lock = threading.Lock()
+        self.entry: dict[str, Any] | None = None
+
+    def _fresh(self) -> dict[str, Any] | None:
+        entry = self.entry
+        return entry if entry and time.monotonic() - entry["at"] < self.ttl else None
+
+    def _build(self) -> dict[str, Any] | Response:
+        with self.lock:  # concurrent first visitors wait for one build instead of each doing it
+            entry = self._fresh()
+            if entry:
+                return entry
+            resp = self.view()
+            if not isinstance(resp, Response) or resp.status_code != 200:
+                return resp  # an error is never cached
+            import gzip
+            import hashlib
+
+            data = resp.get_data()
+            entry = {
+                "at": time.monotonic(),
+                "data": data,
+                "gzip": gzip.compress(data, 6, mtime=0),
+                "etag": hashlib.sha256(data).hexdigest()[:32],
+                "mimetype": resp.mimetype,
+            }
+            self.entry = entry
+            return entry
+
+    def __call__(self):
+        entry = self._fresh() or self._build()
+        if isinstance(entry, Response):
+            return entry
+        gz = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+        resp = Response(entry["gzip"] if gz else entry["data"], mimetype=entry["mimetype"])
+        if gz:  # compressed here once; flask-compress leaves responses with a Content-Encoding alone
+            resp.headers["Content-Encoding"] = "gzip"
+        resp.headers["Vary"] = "Accept-Encoding"
+        resp.headers["Cache-Control"] = "no-cache"  # the browser may keep it but asks (If-None-Match) first
+        resp.set_etag(entry["etag"] + (":gzip" if gz else ""))
+        return resp.make_conditional(request)
+
+
+def cache_layout(app) -> None:
+    """Serve Dash's ``/_dash-layout`` through a :class:`LayoutCache` (unless ``L2_LAYOUT_CACHE_S=0``)."""
+    ttl = env_int("L2_LAYOUT_CACHE_S", 60, 0, 10**6)
+    endpoint = app.config.routes_pathname_prefix + "_dash-layout"
+    view = app.server.view_functions.get(endpoint)
+    if ttl > 0 and view is not None:
+        app.server.view_functions[endpoint] = LayoutCache(view, ttl)
 
 
 # --------------------------------------------------------------------------- install
@@ -352,8 +444,11 @@ def install(app) -> None:
         report = ARTIFACTS.get()
         body: dict[str, Any] = {"version": version(), "artifacts": report}
         try:
-            body["queue"] = {"backend": "celery" if queue.settings()["broker_url"] else "local",
-                             "depth": queue.queue_depth(), "started": queue.jobs_started()}
+            body["queue"] = {
+                "backend": "celery" if queue.settings()["broker_url"] else "local",
+                "depth": queue.queue_depth(),
+                "started": queue.jobs_started(),
+            }
         except Exception as exc:
             body["queue"] = {"error": f"{type(exc).__name__}: {exc}"}
             body["status"] = "error"
@@ -361,6 +456,7 @@ def install(app) -> None:
         body["status"] = "ok" if report.get("ok") is not False else "degraded"
         return jsonify(body)
 
+    cache_layout(app)
     ARTIFACTS.get()  # start the first check now, in the background
 
 

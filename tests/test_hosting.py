@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 import shutil
@@ -92,6 +93,38 @@ def test_security_headers_and_csp_hashes():
     csp = r.headers["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in csp and "object-src 'none'" in csp
     assert all(h in csp for h in app.csp_hashes())  # every inline script is allowed by its hash, nothing else
+
+
+def test_layout_is_encoded_once_per_period_and_revalidates(monkeypatch):
+    calls = []
+
+    def layout():
+        calls.append(1)
+        return html.Div([html.Button(id="tiny-btn"), html.Div(f"build {len(calls)}", id="tiny-out")])
+
+    monkeypatch.setenv("L2_LAYOUT_CACHE_S", "3600")
+    app = _tiny_app()
+    app.layout = layout  # (Dash calls it once here to validate it)
+    client = app.server.test_client()
+    plain = client.get("/_dash-layout")
+    built = len(calls)
+    assert plain.status_code == 200 and f"build {built}" in plain.get_data(as_text=True)
+    zipped = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.data) == plain.data
+    assert "Accept-Encoding" in zipped.headers["Vary"] and "Content-Security-Policy" in zipped.headers
+    assert len(calls) == built  # built and encoded once, both encodings served from that
+    again = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    app.server.view_functions["/_dash-layout"].entry["at"] -= 7200  # the period is over: rebuilt
+    assert f"build {built + 1}" in client.get("/_dash-layout").get_data(as_text=True)
+
+    monkeypatch.setenv("L2_LAYOUT_CACHE_S", "0")  # off: Dash's own view, a build per request
+    app = _tiny_app()
+    app.layout = layout
+    client = app.server.test_client()
+    first = client.get("/_dash-layout").get_data(as_text=True)
+    assert f"build {len(calls)}" in first
+    assert f"build {len(calls) + 1}" in client.get("/_dash-layout").get_data(as_text=True)
 
 
 def _fake_precomputed(tmp: Path) -> Path:
