@@ -34,7 +34,9 @@
   // Draw per-trace updates (and optional layout updates) into graph `id`; false if it is not drawn yet.
   // `key` names what is drawn (e.g. [frames object, index]): drawing the same key twice in a row is a no-op
   // (the fast lane below and the Dash callback both ask for the frame of a slider step).
-  function draw(id, upd, layoutUpd, key) {
+  // `images` ({layout image index: new source}) swaps pictures drawn as layout images: Plotly.update redraws
+  // just those images (and emits plotly_afterplot), then the traces are drawn as above.
+  function draw(id, upd, layoutUpd, key, images) {
     const gd = graphDiv(id);
     if (!gd) return false;
     if (key && gd.__l2drawn && key.length === gd.__l2drawn.length && key.every((x, i) => x === gd.__l2drawn[i])) {
@@ -43,13 +45,24 @@
     gd.__l2drawn = key || null;
     const idx = Object.keys(upd || {}).map(Number);
     const hasLayout = layoutUpd && Object.keys(layoutUpd).length > 0;
+    const imgKeys = Object.keys(images || {});
     if (!hasLayout && canAnimate(gd, idx)) {
+      if (imgKeys.length) {
+        const rel = {};
+        for (const i of imgKeys) rel["images[" + i + "].source"] = images[i];
+        window.Plotly.update(gd, {}, rel); // not relayout: dcc.Graph answers plotly_relayout with a re-render
+      }
       window.Plotly.animate(gd, {data: idx.map((i) => upd[i]), traces: idx}, ANIMATE_OPTS);
       return true;
     }
     const data = gd.data.slice();
     for (const i of idx) data[i] = Object.assign({}, data[i], upd[i]);
-    window.Plotly.react(gd, data, hasLayout ? Object.assign({}, gd.layout, layoutUpd) : gd.layout);
+    let layout = hasLayout ? Object.assign({}, gd.layout, layoutUpd) : gd.layout;
+    if (imgKeys.length) {
+      const imgs = (gd.layout.images || []).map((im, i) => (i in images ? Object.assign({}, im, {source: images[i]}) : im));
+      layout = Object.assign({}, layout, {images: imgs});
+    }
+    window.Plotly.react(gd, data, layout);
     return true;
   }
 

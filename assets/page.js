@@ -9,19 +9,27 @@
   const SVM_RO = ["ro-svm-lam", "ro-svm-dadv", "ro-svm-err-train", "ro-svm-err-test", "ro-svm-theta", "ro-svm-wnorm",
     "ro-svm-xdist", "ro-svm-ydist"];
 
+  const IMAGES = "images"; // key of the layout images' new sources in an update (components.svm.IMAGES_KEY)
+
   function apply(base) {
-    // base: {data, layout}; further arguments: {traceIndex: {prop: value}} updates (null = none).
+    // base: {data, layout}; further arguments: {traceIndex: {prop: value}, images: {index: source}} updates
+    // (null = none).
     const data = base.data.slice();
+    // Plotly writes autorange results into the layout it is given: hand it a fresh copy.
+    const layout = JSON.parse(JSON.stringify(base.layout));
     for (let a = 1; a < arguments.length; a++) {
       const upd = arguments[a];
       if (!upd) continue;
       for (const key in upd) {
+        if (key === IMAGES) {
+          for (const i in upd[key]) layout.images[+i].source = upd[key][i];
+          continue;
+        }
         const i = +key;
         data[i] = Object.assign({}, data[i], upd[key]);
       }
     }
-    // Plotly writes autorange results into the layout it is given: hand it a fresh copy.
-    return {data: data, layout: JSON.parse(JSON.stringify(base.layout))};
+    return {data: data, layout: layout};
   }
 
   function clampIndex(k, n) {
@@ -40,12 +48,15 @@
     // no figure clone, no React re-render, no diff of the whole figure per slider step.  False if it cannot.
     const gd = document.querySelector("#" + id + " .js-plotly-plot");
     if (!(gd && gd.__l2base === base && gd._fullLayout && window.Plotly)) return false;
-    const merged = {};
+    const merged = {}, images = {};
     for (const upd of updates) {
       if (!upd) continue;
-      for (const key in upd) merged[key] = Object.assign(merged[key] || {}, upd[key]);
+      for (const key in upd) {
+        if (key === IMAGES) Object.assign(images, upd[key]);
+        else merged[key] = Object.assign(merged[key] || {}, upd[key]);
+      }
     }
-    return window.l2frames.draw(id, merged, null, [base].concat(updates));
+    return window.l2frames.draw(id, merged, null, [base].concat(updates), images);
   }
 
   function show(id, base) {

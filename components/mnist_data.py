@@ -13,11 +13,15 @@ When θ = 0, n̂ is undefined and the neighbouring λ's n̂ is used.
 
 from __future__ import annotations
 
+import base64
+import struct
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
+from plotly import colors as plotly_colors
 
 from models import config, geometry
 
@@ -180,6 +184,61 @@ def weight_image(w: np.ndarray) -> list:
 def image_list(x: np.ndarray) -> list:
     """A 784-vector in [0, 1] units as a 28×28 nested list of integer percent (compact JSON)."""
     return np.rint(100 * np.asarray(x, dtype=np.float64).reshape(IMAGE_SIDE, IMAGE_SIDE)).astype(int).tolist()
+
+
+def _palette(colorscale: str, n: int) -> bytes:
+    """n RGB colours sampled evenly along a named plotly colorscale (as a heatmap maps zmin…zmax)."""
+    stops = plotly_colors.get_colorscale(colorscale)
+    pos = np.array([float(p) for p, _ in stops])
+    rgb = np.array([plotly_colors.unlabel_rgb(c) for _, c in stops], dtype=np.float64)
+    t = np.linspace(0.0, 1.0, n)
+    out = np.stack([np.interp(t, pos, rgb[:, ch]) for ch in range(3)], axis=1)
+    return np.rint(out).astype(np.uint8).tobytes()
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+@lru_cache(maxsize=8)
+def _png_palette(colorscale: str, lo: int, hi: int) -> bytes:
+    return _png_chunk(b"PLTE", _palette(colorscale, hi - lo + 1))
+
+
+def png_uri(img: list | np.ndarray, colorscale: str, lo: int, hi: int) -> str:
+    """An integer image (e.g. ``image_list`` / ``weight_image`` percent values) as a palette PNG data URI whose
+    colours are those a heatmap with this colorscale and zmin=lo, zmax=hi would draw (values clamped to [lo, hi]).
+
+    The MNIST views show their 28×28 pictures as Plotly layout images: changing one per slider step then
+    redraws just that image, not the whole figure as a heatmap's new z does."""
+    a = np.clip(np.asarray(img, dtype=np.int64), lo, hi) - lo
+    h, w = a.shape
+    raw = b"".join(b"\x00" + row.astype(np.uint8).tobytes() for row in a)  # filter type 0 per row
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
+        + _png_palette(colorscale, lo, hi)
+        + _png_chunk(b"IDAT", zlib.compress(raw, 9))
+        + _png_chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def png_values(uri: str, lo: int) -> np.ndarray:
+    """The integer image a ``png_uri`` holds (its inverse, for tests and checks)."""
+    png = base64.b64decode(uri.split(",", 1)[1])
+    pos, idat, size = 8, b"", (0, 0)
+    while pos < len(png):
+        (n,) = struct.unpack(">I", png[pos : pos + 4])
+        kind, data = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + n]
+        if kind == b"IHDR":
+            size = struct.unpack(">II", data[:8])
+        elif kind == b"IDAT":
+            idat += data
+        pos += 12 + n
+    w, h = size
+    rows = np.frombuffer(zlib.decompress(idat), dtype=np.uint8).reshape(h, w + 1)
+    return rows[:, 1:].astype(np.int64) + lo
 
 
 def mirror(x: np.ndarray, w: np.ndarray, b: float) -> tuple[np.ndarray, float]:

@@ -44,6 +44,31 @@ IMAGE_SETS = ("train", "test")
 READOUT_IDS = ("ro-svm-lam", "ro-svm-dadv", "ro-svm-err-train", "ro-svm-err-test", "ro-svm-theta", "ro-svm-wnorm")
 MIRROR_READOUT_IDS = ("ro-svm-xdist", "ro-svm-ydist")
 BAND_FILL = "rgba(213, 94, 0, 0.12)"
+# In frame updates, the key of the layout images' new sources {image index: data URI} (the 28×28 pictures).
+IMAGES_KEY = "images"
+# Image placement on a picture subplot with axes [-0.5, 27.5] (y reversed): one cell per pixel.
+_PICTURE = dict(x=-0.5, y=-0.5, sizex=28, sizey=28, xanchor="left", yanchor="top", sizing="stretch", layer="above")
+
+
+def image_uri(img: list) -> str:
+    """A picture (percent of full ink, ``md.image_list``) as the PNG an image heatmap would draw."""
+    return md.png_uri(img, IMAGE_COLORSCALE, 0, 100)
+
+
+def weight_uri(w: np.ndarray) -> str:
+    """w as a diverging picture (``md.weight_image`` percent of max |w|)."""
+    return md.png_uri(md.weight_image(w), DIVERGING_COLORSCALE, -100, 100)
+
+
+def add_picture(fig: go.Figure, row: int, col: int) -> None:
+    """A layout image slot (a blank picture until a frame sets its source) filling the picture subplot (row, col)."""
+    sub = fig.get_subplot(row, col)
+    fig.add_layout_image(
+        source=image_uri([[0]]),
+        xref=sub.xaxis.plotly_name.replace("axis", ""),
+        yref=sub.yaxis.plotly_name.replace("axis", ""),
+        **_PICTURE,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -112,12 +137,20 @@ URL_STATE = {
 
 
 def apply_updates(base: dict, *updates: dict | None) -> go.Figure:
-    """A figure from a base figure dict and per-trace updates {trace index (str): {prop: value}}."""
+    """A figure from a base figure dict and updates {trace index (str): {prop: value}, "images": {index: source}}."""
     data = [dict(t) for t in base["data"]]
+    layout = dict(base["layout"])
+    images = [dict(im) for im in layout.get("images", [])]
     for upd in updates:
         for key, props in (upd or {}).items():
-            data[int(key)].update(props)
-    return go.Figure({"data": data, "layout": base["layout"]})
+            if key == IMAGES_KEY:
+                for i, src in props.items():
+                    images[int(i)]["source"] = src
+            else:
+                data[int(key)].update(props)
+    if images:
+        layout["images"] = images
+    return go.Figure({"data": data, "layout": layout})
 
 
 def message_figure(text: str, height: int = 300) -> go.Figure:
@@ -236,7 +269,6 @@ def frame_readouts(rows: md.ModelRows, k: int) -> list[str]:
 def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
     """F10 skeleton: per-class histograms of y·d(x) with the scaled loss, and metrics against λ."""
     edges = np.asarray(sweep.hist_edges, dtype=np.float64)
-    centers = md.rounded((edges[:-1] + edges[1:]) / 2, 4)
     fig = make_subplots(
         rows=1,
         cols=2,
@@ -244,18 +276,20 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
         horizontal_spacing=0.14,
         specs=[[{"secondary_y": True}, {"secondary_y": True}]],
     )
-    base_layout(fig, height=360, barmode="overlay", bargap=0)
-    width = float(edges[1] - edges[0])
+    base_layout(fig, height=360)
+    # Each histogram is one filled step line (a point per bin's left edge, then the last right edge): one SVG
+    # path per class instead of a rectangle per bin, so a slider step redraws two paths, not ~200 bars.
     for cls in ("I", "J"):
         fig.add_trace(
-            go.Bar(
-                x=centers,
+            go.Scatter(
+                x=md.rounded(edges, 4),
                 y=[],
-                width=width,
+                mode="lines",
+                line=dict(shape="hv", width=1, color=PALETTE[cls]),
+                fill="tozeroy",
+                fillcolor=_rgba(PALETTE[cls], 0.45),
                 name=f"class {cls}",
-                marker_color=PALETTE[cls],
-                opacity=0.6,
-                hovertemplate="y·d = %{x:.2f}: %{y} points<extra></extra>",
+                hovertemplate="y·d from %{x:.2f}: %{y} points<extra></extra>",
             ),
             row=1,
             col=1,
@@ -392,14 +426,25 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
     return fig
 
 
+def _rgba(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def histogram_steps(counts: np.ndarray) -> list[int]:
+    """Bin counts as the y of a step line over the bin edges (the last count repeated at the last right edge)."""
+    c = np.asarray(counts).astype(int)
+    return np.append(c, c[-1:]).tolist()
+
+
 def loss_updates(rows: md.ModelRows, k: int, loss: str, edges: np.ndarray) -> dict:
     """Per-trace updates of F10 for model k."""
     z = np.linspace(float(edges[0]), float(edges[-1]), 121)
     t = 1.0 / float(rows.w_norm[k])
     lam = float(rows.lam[k])
     return {
-        "0": {"y": np.asarray(rows.hist_I[k]).astype(int).tolist()},
-        "1": {"y": np.asarray(rows.hist_J[k]).astype(int).tolist()},
+        "0": {"y": histogram_steps(rows.hist_I[k])},
+        "1": {"y": histogram_steps(rows.hist_J[k])},
         "2": {"x": md.rounded(z, 4), "y": md.rounded(np.minimum(md.loss_curve(loss, float(rows.w_norm[k]), z), 50), 3)},
         "3": {"x": [round(t, 5), round(t, 5)]},
         "7": {"x": [lam, lam]},
@@ -409,7 +454,7 @@ def loss_updates(rows: md.ModelRows, k: int, loss: str, edges: np.ndarray) -> di
 
 
 def plane_base(pf: md.PlaneFrames, y_shown: np.ndarray) -> go.Figure:
-    """F11 skeleton: the tilting plane (traces 0–5) and the weight vector as a 28×28 image (trace 6)."""
+    """F11 skeleton: the tilting plane (traces 0–5) and the weight vector as a 28×28 picture (layout image 0)."""
     fig = make_subplots(
         rows=1,
         cols=2,
@@ -419,15 +464,9 @@ def plane_base(pf: md.PlaneFrames, y_shown: np.ndarray) -> go.Figure:
     )
     base_layout(fig, height=440)
     plane_traces(fig, pf, y_shown)
-    fig.add_trace(
-        go.Heatmap(
-            z=[], zmin=-100, zmax=100, colorscale=DIVERGING_COLORSCALE, showscale=False, hoverinfo="skip", name="w"
-        ),
-        row=1,
-        col=2,
-    )
     fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
     image_axes(fig, 1, 2)
+    add_picture(fig, 1, 2)
     return fig
 
 
@@ -450,7 +489,8 @@ def _axis_name(fig: go.Figure, row: int, col: int) -> str:
 
 
 def mirror_base(pf: md.PlaneFrames) -> go.Figure:
-    """F12 skeleton: x, y and their mirrors in the plane (traces 0–3) and as images (traces 4–7)."""
+    """F12 skeleton: x, y and their mirrors in the plane (traces 0–3) and as pictures (layout images 0–3:
+    x, x_m, y, y_m)."""
     fig = make_subplots(
         rows=2,
         cols=3,
@@ -512,16 +552,11 @@ def mirror_base(pf: md.PlaneFrames) -> go.Figure:
         row=1,
         col=1,
     )
-    for r, c in ((1, 2), (1, 3), (2, 2), (2, 3)):
-        fig.add_trace(
-            go.Heatmap(z=[], zmin=0, zmax=100, colorscale=IMAGE_COLORSCALE, showscale=False, hoverinfo="skip"),
-            row=r,
-            col=c,
-        )
     fig.update_xaxes(range=list(pf.u_range), autorange=False, title_text="u = x·ẑ", row=1, col=1)
     fig.update_yaxes(range=list(pf.v_range), autorange=False, title_text="v = x·n̂", scaleanchor="x", row=1, col=1)
     for r, c in ((1, 2), (1, 3), (2, 2), (2, 3)):
         image_axes(fig, r, c)
+        add_picture(fig, r, c)
     return fig
 
 
@@ -538,7 +573,7 @@ def pick_image(ctx_: md.PairContext, label: float, image_set: str, index: int | 
 
 
 def mirror_frames(rows: md.ModelRows, pf: md.PlaneFrames, x: np.ndarray, y: np.ndarray) -> list[dict]:
-    """Per-model updates of F12's traces 1–3, 5, 7 and the readouts ‖x − x_m‖, ‖y − y_m‖."""
+    """Per-model updates of F12's traces 1–3 and pictures x_m, y_m, and the readouts ‖x − x_m‖, ‖y − y_m‖."""
     out = []
     for k in range(len(rows.lam)):
         w, b = rows.W[k], float(rows.bias[k])
@@ -557,8 +592,7 @@ def mirror_frames(rows: md.ModelRows, pf: md.PlaneFrames, x: np.ndarray, y: np.n
                         "x": [None if v is None else round(float(v), 3) for v in seg_x],
                         "y": [None if v is None else round(float(v), 3) for v in seg_y],
                     },
-                    "5": {"z": md.image_list(xm)},
-                    "7": {"z": md.image_list(ym)},
+                    IMAGES_KEY: {"1": image_uri(md.image_list(xm)), "3": image_uri(md.image_list(ym))},
                 },
                 "ro": [f"{np.linalg.norm(x - xm):.3f}", f"{np.linalg.norm(y - ym):.3f}"],
             }
@@ -574,7 +608,7 @@ def model_frames(
     for k in range(len(rows.lam)):
         pl = md.plane_frame(pf, k, float(rows.d_adv[k]))
         plane = plane_updates(pl, y_shown)
-        plane["6"] = {"z": md.weight_image(rows.W[k])}
+        plane[IMAGES_KEY] = {"0": weight_uri(rows.W[k])}
         frames.append(
             {
                 "loss": loss_updates(rows, k, loss, edges),
@@ -711,7 +745,7 @@ def mirror_payload(pair: str, loss: str, xset: str, xi, yset: str, yi, custom: d
     out = {
         "pair": [a, b],
         "loss": loss,
-        "static": {"4": {"z": md.image_list(x)}, "6": {"z": md.image_list(y)}},
+        "static": {IMAGES_KEY: {"0": image_uri(md.image_list(x)), "2": image_uri(md.image_list(y))}},
         "frames": mirror_frames(rows, pf, x, y),
         "custom": None,
         "custom_key": None,

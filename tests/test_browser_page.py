@@ -39,6 +39,13 @@ def trace_values(page, fig_id: str, trace: int, prop: str = "y") -> list:
     )
 
 
+def picture(page, fig_id: str, index: int) -> str:
+    """The source of a layout image (the MNIST views' 28×28 pictures) as Plotly currently draws it."""
+    return page.evaluate(
+        "([id, i]) => document.querySelector('#' + id + ' .js-plotly-plot').layout.images[i].source", [fig_id, index]
+    )
+
+
 def text(page, el_id: str) -> str:
     return page.inner_text(f"#{el_id}")
 
@@ -100,7 +107,8 @@ def test_svm_slider_updates_all_three_views(page, mnist_url):
     before = [
         trace_values(page, "fig-svm-loss", 0),
         trace_values(page, "fig-svm-plane", 1),
-        trace_values(page, "fig-svm-mirror", 5, "z"),
+        picture(page, "fig-svm-plane", 0),  # w
+        picture(page, "fig-svm-mirror", 1),  # x_m
     ]
     dadv = text(page, "ro-svm-dadv")
     press(page, "ctl-svm-lambda", "ArrowRight", 8)
@@ -108,7 +116,8 @@ def test_svm_slider_updates_all_three_views(page, mnist_url):
     after = [
         trace_values(page, "fig-svm-loss", 0),
         trace_values(page, "fig-svm-plane", 1),
-        trace_values(page, "fig-svm-mirror", 5, "z"),
+        picture(page, "fig-svm-plane", 0),  # w
+        picture(page, "fig-svm-mirror", 1),  # x_m
     ]
     assert all(a != b for a, b in zip(before, after, strict=True))
     assert float(text(page, "ro-svm-dadv")) > float(dadv)
@@ -125,11 +134,11 @@ def choose_pair(page, label: str) -> None:
 def test_pair_change_loss_switch_and_image_picking(page, mnist_url):
     open_page(page, mnist_url)
     err, xdist = text(page, "ro-svm-err-test"), text(page, "ro-svm-xdist")
-    img = trace_values(page, "fig-svm-mirror", 4, "z")
+    img = picture(page, "fig-svm-mirror", 0)  # x
     choose_pair(page, "0 vs 1")
     wait_text_change(page, "ro-svm-err-test", err)
     page.wait_for_function("() => location.search.includes('pair=0-1')", timeout=10_000)
-    assert trace_values(page, "fig-svm-mirror", 4, "z") != img  # a 0 now, not a 2
+    assert picture(page, "fig-svm-mirror", 0) != img  # a 0 now, not a 2
     assert "vs" in page.inner_text("#ctl-svm-pair") and "0 vs 1" in page.inner_text("#ctl-svm-pair")
     # loss switch: the loss drawn on the histograms becomes the scaled softplus: no kink, max(y) > 0 everywhere
     # left of the kink, and ln 2 ≈ 0.693 at z = 0 where the hinge is 1

@@ -86,14 +86,15 @@ def test_plane_figure_traces_axes_and_frame_data(payload, sweep, pf, cx):
     fig = svm.make_svm_plane(payload, k)
     names = [t.name for t in fig.data]
     assert names[:6] == ["band ±d_adv", "class I", "class J", "boundary", "ŵ", "centroids"]
-    assert fig.data[6].type == "heatmap"
+    assert len(fig.data) == 6 and len(fig.layout.images) == 1  # w is a picture (layout image), not a trace
     y_shown = cx.y_train[cx.shown]
     assert np.allclose(fig.data[1].y, pf.V[k][y_shown < 0], atol=1e-3)
     assert np.allclose(fig.data[2].x, pf.u[y_shown > 0], atol=1e-3)
     assert len(fig.data[1].y) == len(fig.data[1].x) == md.PER_CLASS_SHOWN
     assert "ẑ" in fig.layout.xaxis.title.text and "n̂" in fig.layout.yaxis.title.text
-    w_img = np.asarray(fig.data[6].z, dtype=float)
+    w_img = md.png_values(fig.layout.images[0].source, -100).astype(float)
     assert w_img.shape == (28, 28) and np.abs(w_img).max() == 100
+    assert fig.layout.images[0].xref == "x2" and fig.layout.images[0].sizex == 28
     assert np.allclose(w_img / 100, (sweep.W[k] / np.abs(sweep.W[k]).max()).reshape(28, 28), atol=0.006)
     # the centroids i and j sit at their plane coordinates
     ci = (sweep.centroid_i @ pf.z_hat, sweep.centroid_i @ pf.N_hat[k])
@@ -109,7 +110,10 @@ def test_points_move_as_lambda_changes(payload):
 def test_loss_figure_histograms_loss_tick_and_lambda_marker(payload, sweep):
     for k in (10, 40, 70):
         fig = svm.make_svm_loss(payload, k)
-        assert list(fig.data[0].y) == list(sweep.hist_I[k]) and list(fig.data[1].y) == list(sweep.hist_J[k])
+        # step lines over the bin edges: one count per bin, the last repeated at the last right edge
+        assert list(fig.data[0].x) == pytest.approx(list(sweep.hist_edges), abs=1e-4)
+        assert list(fig.data[0].y[:-1]) == list(sweep.hist_I[k]) and list(fig.data[1].y[:-1]) == list(sweep.hist_J[k])
+        assert fig.data[0].y[-1] == fig.data[0].y[-2] and fig.data[0].line.shape == "hv"
         z, f = np.asarray(fig.data[2].x), np.asarray(fig.data[2].y)
         expect = np.minimum(np.maximum(1 - sweep.w_norm[k] * z, 0), 50)
         assert np.allclose(f, expect, atol=2e-3)
@@ -134,8 +138,9 @@ def test_mirror_frames_are_reflections_through_the_boundary(payload, sweep, pf, 
         w, b = sweep.W[k], sweep.bias[k]
         fr = mir["frames"][k]
         xm, ym = geometry.mirror_image(x, w, b), geometry.mirror_image(y, w, b)
-        assert np.allclose(np.asarray(fr["upd"]["7"]["z"]) / 100, ym.reshape(28, 28), atol=0.006)
-        assert np.allclose(np.asarray(fr["upd"]["5"]["z"]) / 100, xm.reshape(28, 28), atol=0.006)
+        pictures = fr["upd"][svm.IMAGES_KEY]  # layout images 1 (x_m) and 3 (y_m), ink clamped to [0, 1]
+        assert np.allclose(md.png_values(pictures["3"], 0) / 100, np.clip(ym, 0, 1).reshape(28, 28), atol=0.006)
+        assert np.allclose(md.png_values(pictures["1"], 0) / 100, np.clip(xm, 0, 1).reshape(28, 28), atol=0.006)
         dx = geometry.signed_distance(x, w, b)
         assert geometry.signed_distance(xm, w, b) == pytest.approx(-dx, abs=1e-9)
         assert float(fr["ro"][0]) == pytest.approx(2 * abs(dx), abs=1e-3)
@@ -144,8 +149,9 @@ def test_mirror_frames_are_reflections_through_the_boundary(payload, sweep, pf, 
         assert fr["upd"]["2"]["x"][0] == pytest.approx(u - 2 * dx * pf.cos[k], abs=1e-3)
         assert fr["upd"]["2"]["y"][0] == pytest.approx(v - 2 * dx * pf.sin[k], abs=1e-3)
     fig = svm.make_svm_mirror(payload, mir, 40)
-    assert [t.type for t in fig.data[4:]] == ["heatmap"] * 4
-    assert np.allclose(np.asarray(fig.data[4].z) / 100, x.reshape(28, 28), atol=0.006)
+    assert len(fig.data) == 4 and len(fig.layout.images) == 4  # x, x_m, y, y_m as pictures
+    assert np.allclose(md.png_values(fig.layout.images[0].source, 0) / 100, x.reshape(28, 28), atol=0.006)
+    assert [im.xref for im in fig.layout.images] == ["x2", "x3", "x4", "x5"]
 
 
 def test_bad_image_index_falls_back_with_a_note(cx):
