@@ -155,7 +155,8 @@ def analyze_all(crosscheck: bool = False, root: Path | None = None, log=print, o
                "units": "l2 norms in [0, 1] pixel units (0..255 norm / 255); errors in percent",
                "attack": {"step_0_255": attacks.STEP, "step_unit": attacks.STEP / 255.0, "target_p": attacks.TARGET_P,
                           "max_steps": attacks.MAX_STEPS, "temperature_target": attacks.TARGET_P,
-                          "robust_and_job_step_0_255": attacks.FAST_STEP}}
+                          "robust_step_0_255": attacks.FAST_STEP, "job_step_0_255": attacks.DRAW_STEP,
+                          "job_last_step_points": attacks.DRAW_REFINE}}
     artifacts.atomic_write_bytes(adir / ANALYSIS_FILE, (json.dumps(summary, indent=1) + "\n").encode())
     if crosscheck:
         _crosscheck(root, adir, summary, xte, yte, log)
