@@ -105,7 +105,24 @@
     }
     const f = payload.frames[clampIndex(k, payload.frames.length)];
     const fig = show("fig-hero", payload.base, f.upd);
-    return [fig].concat(texts(HERO_RO, f.ro, [fig]));
+    return [fig === NU() ? fig : fitHero(fig)].concat(texts(HERO_RO, f.ro, [fig]));
+  }
+
+  function fitHero(fig) {
+    // On a phone the plane gets the whole width: the two mean-digit panels (subplots 2 and 3, their titles)
+    // are left out; the centroids i and j stay marked in the plane.  Layout only: the frames are the same.
+    if (window.innerWidth >= 600) return fig;
+    const L = fig.layout;
+    L.xaxis = Object.assign({}, L.xaxis, {domain: [0, 1]});
+    for (const ax of ["xaxis2", "yaxis2", "xaxis3", "yaxis3"]) {
+      if (L[ax]) L[ax] = Object.assign({}, L[ax], {visible: false});
+    }
+    L.annotations = [];
+    L.plot_bgcolor = "rgba(0, 0, 0, 0)"; // the hidden panels' backgrounds would cover part of the plane
+    L.margin = Object.assign({}, L.margin, {l: 48, r: 8});
+    L.legend = Object.assign({}, L.legend, {font: {size: 11}});
+    fig.data = fig.data.map((t) => (t.type === "heatmap" ? Object.assign({}, t, {visible: false}) : t));
+    return fig;
   }
 
   // Fast lanes (assets/frames.js): the same frames drawn as soon as the slider shows its new value, only when

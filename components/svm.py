@@ -523,6 +523,7 @@ def mirror_base(pf: md.PlaneFrames) -> go.Figure:
             textposition="top center",
             name="x, y",
             marker=dict(size=11, color=[PALETTE["I"], PALETTE["J"]], line=dict(color="black", width=1)),
+            cliponaxis=False,  # a point at the edge of the view keeps its whole marker and label
         ),
         row=1,
         col=1,
@@ -533,9 +534,10 @@ def mirror_base(pf: md.PlaneFrames) -> go.Figure:
             y=[],
             mode="markers+text",
             text=["x_m", "y_m"],
-            textposition="bottom center",
+            textposition="middle right",  # beside the cross: never below the bottom axis (y_m often sits there)
             name="mirrors",
             marker=dict(size=11, symbol="x", color=PALETTE["adversarial"]),
+            cliponaxis=False,
         ),
         row=1,
         col=1,
@@ -757,9 +759,10 @@ def mirror_payload(pair: str, loss: str, xset: str, xi, yset: str, yi, custom: d
     return out, "; ".join(notes)
 
 
-@lru_cache(maxsize=1)
-def _default_mirrors() -> tuple[dict | None, str]:
-    return _mirrors_or_note(DEFAULT_PAIR, DEFAULT_LOSS, "train", None, "train", None, None)
+@lru_cache(maxsize=6)
+def _typical_mirrors(pair: str, loss: str) -> tuple[dict, str]:
+    """Mirror frames of the typical training images (no choice made), computed once per (pair, loss)."""
+    return mirror_payload(pair, loss, "train", None, "train", None, None)
 
 
 def initial_stores() -> tuple[dict, dict | None, str]:
@@ -768,7 +771,7 @@ def initial_stores() -> tuple[dict, dict | None, str]:
     payload = payload_for(DEFAULT_PAIR, DEFAULT_LOSS)
     if "error" in payload:
         return payload, None, ""
-    return (payload, *_default_mirrors())
+    return (payload, *_mirrors_or_note(DEFAULT_PAIR, DEFAULT_LOSS, "train", None, "train", None, None))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -952,7 +955,11 @@ def load_pair(pair, loss, xset, xi, yset, yi):
 
 def _mirrors_or_note(pair, loss, xset, xi, yset, yi, custom) -> tuple[dict | None, str]:
     try:
-        return mirror_payload(pair, loss, xset, xi, yset, yi, custom if isinstance(custom, dict) else None)
+        custom = custom if isinstance(custom, dict) else None
+        typical = custom is None and xi in (None, "") and yi in (None, "") and xset == yset == "train"
+        if typical and isinstance(pair, str) and isinstance(loss, str):
+            return _typical_mirrors(pair, loss)
+        return mirror_payload(pair, loss, xset, xi, yset, yi, custom)
     except Exception as exc:  # noqa: BLE001
         log.warning("mirror frames failed: %s", exc)
         return None, "Mirror images are unavailable for this choice."
