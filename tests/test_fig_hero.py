@@ -88,3 +88,17 @@ def test_real_sweep_reproduces_the_papers_operating_point():
     assert 1.0 < s.err_train[k] < 5.0 and 0.8 < s.d_adv[k] < 2.5
     p = hero.hero_payload(s, md.pair_context(2, 3))
     assert float(p["frames"][k]["ro"][2]) == pytest.approx(s.d_adv[k], rel=2e-3)
+
+
+def test_vendored_plotly_bundle_is_the_version_plotly_py_ships():
+    """dcc.Graph uses window.Plotly when an asset defines it: assets/vendor holds the cartesian plotly.js
+    bundle of exactly the version plotly.py ships (and only that one), so figures built in Python fit it."""
+    from pathlib import Path
+
+    from plotly.offline import get_plotlyjs_version
+
+    vendor = Path(__file__).resolve().parents[1] / "assets" / "vendor"
+    bundles = sorted(p.name for p in vendor.glob("plotly*.js"))
+    version = get_plotlyjs_version()
+    assert bundles == [f"plotly-cartesian-{version}.min.js"]
+    assert f"plotly.js (cartesian - minified) v{version}" in (vendor / bundles[0]).read_text()[:300]
