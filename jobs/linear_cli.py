@@ -2,6 +2,7 @@
 
     precompute --all                     every sweep (45 pairs × 2 losses) and, if present, LeNet's artifacts
     precompute --pairs 7-9 2-3 [--loss hinge]   a subset (both losses unless --loss)
+    precompute ... --jobs N              N sweeps at once in worker processes (default: CPU cores)
     precompute --check                   verify MNIST and every shipped artifact folder against its manifest
     export-sweep --pair 7 9 --loss hinge --out F.npz
     fit --pair 7 9 --loss hinge --lam 3.2e-3     one λ (off the grid too), one JSON line
@@ -12,12 +13,15 @@ User errors raise worker.CliError (one line, exit code 2).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import math
+import os
 import shlex
 import sys
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -74,19 +78,61 @@ def _write_sweep_manifest(folder: Path, seconds: dict[str, float], command: str,
     per_file = {n: float(seconds.get(n, old.get(n, float("nan")))) for n in names}
     pairs = sorted({n.split("-")[1] for n in names})
     params = {
-        "pairs": pairs, "losses": list(config.LOSSES), "lambda_exponents": config.LAMBDA_EXPONENTS.tolist(),
-        "train_per_digit": config.TRAIN_PER_DIGIT, "pixels": "[0, 1] = byte / 255",
+        "pairs": pairs,
+        "losses": list(config.LOSSES),
+        "lambda_exponents": config.LAMBDA_EXPONENTS.tolist(),
+        "train_per_digit": config.TRAIN_PER_DIGIT,
+        "pixels": "[0, 1] = byte / 255",
         "objective": "mean f(y (w.x + b)) + lam |w|^2, bias unregularized; f = hinge or softplus",
-        "hist_edges": sweeps.HIST_EDGES.tolist(), "W_dtype": "float32",
+        "hist_edges": sweeps.HIST_EDGES.tolist(),
+        "W_dtype": "float32",
     }
-    artifacts.write_manifest(folder, sweeps.SCHEMA_FAMILY, sweeps.SCHEMA_VERSION, params, names, command,
-                             run_seconds, extra={"sweep_seconds": {k: round(v, 2) for k, v in per_file.items()}})
+    artifacts.write_manifest(
+        folder,
+        sweeps.SCHEMA_FAMILY,
+        sweeps.SCHEMA_VERSION,
+        params,
+        names,
+        command,
+        run_seconds,
+        extra={"sweep_seconds": {k: round(v, 2) for k, v in per_file.items()}},
+    )
 
 
-def precompute_sweeps(pairs: list[tuple[int, int]], losses: tuple[str, ...], folder: Path, command: str) -> float:
-    """Compute and write the given sweeps (one line of progress per file); return the total seconds."""
-    from jobs import artifacts
+def _compute_one(item: tuple[int, int, int, str]) -> tuple[dict | None, float, str | None]:
+    """One sweep (in a worker process when --jobs > 1): (arrays, seconds, None) or (None, 0, error)."""
     from models import linear, sweeps
+
+    _, a, b, loss = item
+    try:
+        arrays, secs = sweeps.compute_sweep(a, b, loss)
+    except linear.SolverError as exc:
+        return None, 0.0, str(exc)
+    return arrays, secs, None
+
+
+@contextlib.contextmanager
+def _pool(jobs: int):
+    """An executor whose ``map`` keeps the input order: a process pool for jobs > 1, else in-process."""
+    if jobs <= 1:
+        yield types.SimpleNamespace(map=map)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+def precompute_sweeps(
+    pairs: list[tuple[int, int]], losses: tuple[str, ...], folder: Path, command: str, jobs: int = 1
+) -> float:
+    """Compute and write the given sweeps (one line of progress per file, in order); return the total seconds.
+
+    ``jobs`` > 1 computes that many sweeps at once in worker processes (each solver uses one BLAS
+    thread); files are written by this process in the same order, with the same bytes, either way."""
+    from jobs import artifacts
+    from models import sweeps
 
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
@@ -95,20 +141,22 @@ def precompute_sweeps(pairs: list[tuple[int, int]], losses: tuple[str, ...], fol
     except OSError as exc:
         raise _cli_error(f"cannot create {folder}: {exc.strerror or exc}") from None
     failed = []
-    for k, (a, b) in enumerate(pairs, 1):
-        for loss in losses:
+    todo = [(k, a, b, loss) for k, (a, b) in enumerate(pairs, 1) for loss in losses]
+    with _pool(jobs) as pool:
+        for (k, a, b, loss), (arrays, secs, err) in zip(todo, pool.map(_compute_one, todo), strict=True):
             name = sweeps.sweep_name(a, b, loss)
-            try:
-                arrays, secs = sweeps.compute_sweep(a, b, loss)
-            except linear.SolverError as exc:
-                print(f"[{k}/{len(pairs)}] {a}-{b} {loss}: FAILED ({exc})", flush=True)
+            if err is not None:
+                print(f"[{k}/{len(pairs)}] {a}-{b} {loss}: FAILED ({err})", flush=True)
                 failed.append(name)
                 continue
             artifacts.atomic_write_bytes(folder / name, artifacts.npz_bytes(arrays))
             seconds[name] = secs
             best = int(arrays["best_test_index"][0])
-            print(f"[{k}/{len(pairs)}] {a}-{b} {loss}: {secs:.1f} s, min test error {arrays['err_test'][best]:.2f} % "
-                  f"at λ={arrays['lam'][best]:.3g}", flush=True)
+            print(
+                f"[{k}/{len(pairs)}] {a}-{b} {loss}: {secs:.1f} s, min test error {arrays['err_test'][best]:.2f} % "
+                f"at λ={arrays['lam'][best]:.3g}",
+                flush=True,
+            )
             _write_sweep_manifest(folder, seconds, command, time.perf_counter() - t0)
     total = time.perf_counter() - t0
     _write_sweep_manifest(folder, seconds, command, total)
@@ -170,7 +218,10 @@ def cmd_precompute(args: argparse.Namespace) -> int:
     else:
         raise _cli_error("say what to do: --all, --pairs 7-9 [...] or --check")
     folder = Path(args.dir) if args.dir else sweeps.SWEEP_DIR
-    total = precompute_sweeps(pairs, losses, folder, command)
+    if args.jobs is not None and args.jobs < 1:
+        raise _cli_error(f"--jobs must be at least 1, got {args.jobs}")
+    jobs = args.jobs or min(os.cpu_count() or 1, len(pairs) * len(losses))
+    total = precompute_sweeps(pairs, losses, folder, command, jobs)
     print(f"sweeps: {len(pairs) * len(losses)} files in {total:.1f} s -> {folder}", flush=True)
     if args.all:
         try:
@@ -197,8 +248,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     except artifacts.ArtifactError as exc:
         raise _cli_error(str(exc)) from None
     arrays = {
-        "lam": s.lam, "W": s.W, "b": s.bias, "err_train": s.err_train, "err_test": s.err_test, "d_adv": s.d_adv,
-        "d_err": s.d_err, "theta": s.theta, "w_norm": s.w_norm, "objective": s.objective,
+        "lam": s.lam,
+        "W": s.W,
+        "b": s.bias,
+        "err_train": s.err_train,
+        "err_test": s.err_test,
+        "d_adv": s.d_adv,
+        "d_err": s.d_err,
+        "theta": s.theta,
+        "w_norm": s.w_norm,
+        "objective": s.objective,
         "train_index": s.train_index.astype(np.int64),
     }
     out = Path(args.out)
@@ -236,6 +295,7 @@ def register(subparsers) -> None:
     g.add_argument("--check", action="store_true", help="verify every artifact against its manifest")
     p.add_argument("--loss", help="hinge or logistic (default: both)")
     p.add_argument("--dir", help="write sweeps here instead of precomputed/sweeps")
+    p.add_argument("--jobs", type=int, help="sweeps computed at once (default: the number of CPU cores)")
     p.set_defaults(func=cmd_precompute)
 
     p = subparsers.add_parser("export-sweep", help="write one sweep's arrays to an .npz")

@@ -8,10 +8,16 @@ Hinge: a primal-dual active-set (semismooth Newton) iteration on the dual.  With
 optimum satisfies w = c Σ β_i y_i x_i, Σ β_i y_i = 0, β_i = 1 for points inside the margin
 (y s < 1), β_i = 0 outside (y s > 1) and β_i ∈ [0, 1] on it (y s = 1, the set F, at most about
 d + 1 points).  Given the three sets, (β_F, b) solve a small (|F| + 1) linear system; the sets are
-re-guessed from the coordinate-wise update t_i = β_i + (1 − y_i s_i)/(c‖x_i‖²) until they no
-longer change and the KKT conditions hold exactly (to ~1e-9).  Started at the largest λ, where
-every point is inside the margin and w = (j − i)/(4λ) on balanced data, and walked down the grid
-warm-started from the previous λ's sets.  Cycling is broken by moving fewer indices at a time.
+re-guessed from the coordinate-wise update t_i = β_i + (1 − y_i s_i)/(c‖x_i‖²), projected onto
+{0 ≤ β ≤ 1, Σβy = 0} (which also fixes b when no point is free), until the KKT conditions hold
+(to 1e-9).  Started at the largest λ, where every point is inside the margin and w = (j − i)/(4λ)
+on balanced data, and walked down the grid from the previous λ's sets.  The active-set iteration
+is fast but not globally convergent (it can cycle or blow the free set up): when it has not
+converged within a few steps, Newton's method on the Huber-smoothed hinge (kink width δ, exact
+line search, globally convergent) runs from the previous λ's optimum, and the active-set
+iteration restarts from the smoothed optimum's sets, with δ = 10⁻², 10⁻³, … until it converges.
+A result is only returned with the exact KKT conditions met, or (last resort) a duality gap
+below 1e-10 of the objective; otherwise SolverError.
 
 Logistic: damped Newton on (w, b) with an exact-objective backtracking line search, warm-started
 along the path, stopped when the Newton decrement says the objective is within ~1e-12 (relative)
@@ -19,13 +25,16 @@ of the optimum.  Rows whose curvature weight is negligible are left out of the H
 gradient, objective and line search always use every row), which keeps small-λ steps cheap.
 
 Everything is plain numpy/scipy in float64 with fixed operation order, so a rerun gives the same
-bits on the same machine.
+bits on the same machine.  The solvers run with one BLAS thread: their products are small
+(6000 × ~700), and on a shared 2-core machine multi-threaded BLAS made them 5–20× slower (threads
+spinning against other work); two sweeps run side by side instead (``precompute --jobs``).
 """
 
 from __future__ import annotations
 
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +44,15 @@ from scipy.special import expit
 from models import config
 
 LOSSES = config.LOSSES
-SIGMA_SCALE = 1.0
+
+
+@contextmanager
+def _one_blas_thread():
+    """Run the enclosed numpy/scipy work with a single BLAS thread (see the module docstring)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 class SolverError(RuntimeError):
@@ -87,173 +104,218 @@ def objective(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lam: float,
 
 
 # ---------------------------------------------------------------------------------------------
-# hinge: primal-dual active set on the dual
+# hinge: primal-dual active set on the dual, globalized by a smoothed Newton path
 
 
-def _b_interval(m0: np.ndarray, y: np.ndarray, beta: np.ndarray) -> float:
-    """With no free point, b only has to keep every set on its side; return the interval's midpoint.
-
-    m0 = y (Xw) without bias.  Points with β = 1 need y(s0 + b) ≤ 1, points with β = 0 need ≥ 1.
-    """
-    lo, hi = -np.inf, np.inf
-    up = beta >= 0.5
-    # y(s0 + b) ≤ 1:  y=+1 → b ≤ 1 − s0 ; y=−1 → b ≥ −1 − s0  (s0 = y m0)
-    s0 = y * m0
-    pos, neg = y > 0, y < 0
-    for mask, is_upper in ((up & pos, True), (up & neg, False), (~up & pos, False), (~up & neg, True)):
-        if not mask.any():
-            continue
-        bound = (1.0 - s0[mask]) if y[mask][0] > 0 else (-1.0 - s0[mask])
-        if is_upper:
-            hi = min(hi, float(bound.min()))
-        else:
-            lo = max(lo, float(bound.max()))
-    if np.isfinite(lo) and np.isfinite(hi):
-        return 0.5 * (lo + hi)
-    return float(lo if np.isfinite(lo) else hi if np.isfinite(hi) else 0.0)
-
-
-def _hinge_best_b(m0: np.ndarray, y: np.ndarray) -> float:
-    """The bias minimising Σ hinge(y(s0 + b)) for fixed w (exact; a weighted-median problem)."""
-    s0 = y * m0
-    # breakpoints b_k = y_k − s0_k; the subgradient in b is −Σ_{active} y
-    bk = y - s0
-    order = np.argsort(bk, kind="stable")
-    bks, ys = bk[order], y[order]
-    # for b just below bks[k]: active (y(s0+b) < 1) are points with y=+1 and bk > b, y=−1 and bk < b
-    n_pos_above = np.concatenate([[np.sum(ys > 0)], np.sum(ys > 0) - np.cumsum(ys > 0)])
-    n_neg_below = np.concatenate([[0], np.cumsum(ys < 0)])
-    slope = -(n_pos_above) + n_neg_below  # derivative of Σ hinge in b on each interval
-    k = int(np.searchsorted(slope, 0.0, side="left"))
-    k = min(max(k, 1), len(bks))
-    return float(bks[k - 1])
-
-
-def _hinge_kkt(beta: np.ndarray, m: np.ndarray, y: np.ndarray, tol: float) -> float:
-    """Largest violation of the hinge KKT conditions for (β, margins m)."""
-    v = np.zeros_like(m)
-    v = np.maximum(v, np.where(m < 1.0 - tol, 1.0 - beta, 0.0))  # inside margin ⇒ β = 1
-    v = np.maximum(v, np.where(m > 1.0 + tol, beta, 0.0))  # outside ⇒ β = 0
+def _kkt_violation(beta: np.ndarray, m: np.ndarray, tol: float) -> float:
+    """Largest violation of the hinge KKT conditions for multipliers β and margins m = y(w·x + b)."""
+    v = np.maximum(np.where(m < 1.0 - tol, 1.0 - beta, 0.0), np.where(m > 1.0 + tol, beta, 0.0))
     v = np.maximum(v, np.maximum(beta - 1.0, 0.0))
-    v = np.maximum(v, np.maximum(-beta, 0.0))
-    return float(v.max(initial=0.0))
+    return float(np.maximum(v, -beta).max(initial=0.0))
 
 
-def _pdas(X: np.ndarray, y: np.ndarray, sigma: np.ndarray, c: float, beta: np.ndarray, g_out: np.ndarray,
-          s_out: float, b: float, max_iter: int, tol: float) -> tuple[np.ndarray, float, np.ndarray, int, bool]:
-    """Primal-dual active set on the points (X, y), the other points' β fixed (their Σ β y x = g_out, Σ β y = s_out).
+def _bias_midpoint(s0: np.ndarray, y: np.ndarray, upper: np.ndarray) -> float | None:
+    """With no point on the margin the optimal b is any value of an interval (points with β = 1 need
+    y(s0 + b) ≤ 1, those with β = 0 need ≥ 1, s0 = Xw); its midpoint, or None if it is empty/unbounded."""
+    pos = y > 0
+    hi = min(float((1.0 - s0)[upper & pos].min(initial=np.inf)), float((-1.0 - s0)[~upper & ~pos].min(initial=np.inf)))
+    lo = max(
+        float((-1.0 - s0)[upper & ~pos].max(initial=-np.inf)), float((1.0 - s0)[~upper & pos].max(initial=-np.inf))
+    )
+    return 0.5 * (lo + hi) if np.isfinite(lo) and np.isfinite(hi) and lo <= hi else None
 
-    Returns (w, b, β, iterations, converged)."""
-    n = len(y)
-    w = c * (g_out + X.T @ (beta * y))
-    m = y * (X @ w + b)
+
+def _pl_root(f, breaks: np.ndarray, lo: float) -> float:
+    """A zero of a nondecreasing, piecewise-linear f with kinks at the sorted ``breaks`` (all > lo),
+    given f(lo) < 0; where f is 0 on a whole interval, its midpoint.  Bisection over the kinks, then
+    exact linear interpolation on the segment that changes sign."""
+    a, z = -1, len(breaks)  # f(breaks[a]) < 0 ≤ f(breaks[z])
+    while z - a > 1:
+        mid = (a + z) // 2
+        if f(breaks[mid]) < 0.0:
+            a = mid
+        else:
+            z = mid
+    x0 = lo if a < 0 else float(breaks[a])
+    f0 = f(x0)
+    if z == len(breaks):  # beyond the last kink f is linear
+        x1 = x0 + 1.0
+        f1 = f(x1)
+        return x0 - f0 * (x1 - x0) / (f1 - f0) if f1 > f0 else x0
+    x1, f1 = float(breaks[z]), f(float(breaks[z]))
+    if f1 > 0.0:
+        return x0 - f0 * (x1 - x0) / (f1 - f0)
+    z2, hi = z, len(breaks)  # f == 0 from x1 on: find where it turns positive, return the middle
+    while hi - z2 > 1:
+        mid = (z2 + hi) // 2
+        if f(breaks[mid]) <= 0.0:
+            z2 = mid
+        else:
+            hi = mid
+    return 0.5 * (x1 + float(breaks[z2]))
+
+
+def _projected_bias(v: np.ndarray, sigma: np.ndarray, y: np.ndarray) -> float:
+    """ν with Σ y clip(v − σ y ν, 0, 1) = 0: the bias that makes the predicted multipliers balanced
+    (Σ β y = 0), i.e. the projection onto the dual's feasible set {0 ≤ β ≤ 1, Σ β y = 0}."""
+    breaks = np.sort(np.concatenate([y * v / sigma, y * (v - 1.0) / sigma]))
+
+    def f(nu: float) -> float:  # nondecreasing in ν
+        return -float(y @ np.clip(v - sigma * y * nu, 0.0, 1.0))
+
+    return _pl_root(f, breaks[1:], float(breaks[0]))
+
+
+def _pdas(
+    X: np.ndarray, y: np.ndarray, lam: float, beta: np.ndarray, b: float, max_iter: int, tol: float = 1e-9
+) -> tuple[np.ndarray, float, np.ndarray, int, bool]:
+    """Primal-dual active set (semismooth Newton) on the hinge dual; returns (w, b, β, iterations, ok).
+
+    The first step keeps the sets of the start (U: β = 1, L: β = 0, F: the rest) and solves the
+    (|F| + 1) system for β_F and b exactly; later sets come from t = β + σ(1 − m) projected onto
+    {0 ≤ β ≤ 1, Σβy = 0}.  Gives up (ok False) after ``max_iter`` steps, on a repeated set, or when
+    |F| exceeds d + 1 (more free points than the data's rank: the iteration is diverging)."""
+    n, d = X.shape
+    c = 1.0 / (2.0 * lam * n)
+    sigma = 1.0 / (c * np.maximum(np.einsum("ij,ij->i", X, X), 1e-12))
+    beta = np.clip(beta, 0.0, 1.0)
+    upper, lower = beta >= 1.0, beta <= 0.0
+    w, m0, nu = np.zeros(d), np.zeros(n), b
     seen: set[bytes] = set()
-    max_moves = n
-    prev_state: tuple[np.ndarray, np.ndarray] | None = None
     for it in range(1, max_iter + 1):
-        t = beta + sigma * (1.0 - m)
-        # points exactly on the margin with a feasible β stay free (needed to rebalance Σ β y = 0)
-        pinned = (np.abs(m - 1.0) <= tol) & (beta >= 0.0) & (beta <= 1.0)
-        upper = (t >= 1.0) & ~pinned
-        lower = (t <= 0.0) & ~pinned
-        free = ~(upper | lower)
-        if prev_state is not None and max_moves < n:
-            # conservative mode: only the `max_moves` most violated indices change their set
-            pu, pl = prev_state
-            changed = (upper != pu) | (lower != pl)
-            if changed.sum() > max_moves:
-                score = np.abs(np.clip(t, 0.0, 1.0) - beta)
-                idx = np.flatnonzero(changed)
-                keep = idx[np.argsort(-score[idx], kind="stable")[max_moves:]]
-                upper[keep], lower[keep] = pu[keep], pl[keep]
-                free = ~(upper | lower)
+        if it > 1:
+            v = beta + sigma * (1.0 - m0)
+            nu = _projected_bias(v, sigma, y)
+            t = v - sigma * y * nu
+            upper, lower = t >= 1.0, t <= 0.0
         key = np.packbits(upper).tobytes() + np.packbits(lower).tobytes()
-        if key in seen:
-            max_moves = max(1, max_moves // 2 if max_moves < n else int(free.sum()) + 8)
+        F = np.flatnonzero(~(upper | lower))
+        if key in seen or F.size > d + 1:
+            break
         seen.add(key)
-        prev_state = (upper.copy(), lower.copy())
-        F = np.flatnonzero(free)
-        new_beta = upper.astype(np.float64)
         yU = np.where(upper, y, 0.0)
-        gU = g_out + X.T @ yU
-        sumU = s_out + float(yU.sum())
+        gU = X.T @ yU
+        beta = upper.astype(np.float64)
         if F.size == 0:
             w = c * gU
             m0 = y * (X @ w)
-            b = _b_interval(m0, y, new_beta) if abs(sumU) < 1e-12 else _hinge_best_b(m0, y)
+            mid = _bias_midpoint(y * m0, y, upper)
+            b = mid if mid is not None else nu if it > 1 else b
         else:
             A = X[F]
             K = np.empty((F.size + 1, F.size + 1))
             K[:-1, :-1] = c * (A @ A.T)
-            K[:-1, -1] = 1.0
-            K[-1, :-1] = 1.0
+            K[:-1, -1] = K[-1, :-1] = 1.0
             K[-1, -1] = 0.0
-            rhs = np.concatenate([y[F] - c * (A @ gU), [-sumU]])
+            rhs = np.concatenate([y[F] - c * (A @ gU), [-float(yU.sum())]])
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
                     sol = scipy.linalg.solve(K, rhs, assume_a="sym", check_finite=False)
-                if not np.all(np.isfinite(sol)):
-                    raise np.linalg.LinAlgError
             except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, scipy.linalg.LinAlgWarning, ValueError):
-                sol = scipy.linalg.lstsq(K, rhs, check_finite=False)[0]
-            gamma, b = sol[:-1], float(sol[-1])
-            new_beta[F] = gamma * y[F]
-            w = c * (gU + A.T @ gamma)
+                break  # singular: degenerate sets, leave it to the smoothed path
+            b = float(sol[-1])
+            beta[F] = sol[:-1] * y[F]
+            w = c * (gU + A.T @ sol[:-1])
             m0 = y * (X @ w)
-        beta = new_beta
         m = m0 + y * b
-        viol = _hinge_kkt(beta, m, y, 10 * tol)
-        viol = max(viol, abs(s_out + float(beta @ y)) / max(n, 1))
-        if viol <= 1e-9:
+        if max(_kkt_violation(beta, m, 10 * tol), abs(float(beta @ y)) / n) <= tol:
             return w, b, np.clip(beta, 0.0, 1.0), it, True
-    return w, b, beta, max_iter, False
+    return w, b, beta, min(it, max_iter), False
 
 
-def _hinge_fit(X: np.ndarray, y: np.ndarray, lam: float, beta0: np.ndarray | None, b0: float = 0.0,
-               max_iter: int = 400, tol: float = 1e-9, window: float = 0.5) -> tuple[np.ndarray, float, np.ndarray, int]:
-    """Exact hinge optimum for one λ; returns (w, b, β, iterations).
+def _huber_newton(
+    X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b: float, delta: float, max_iter: int = 100
+) -> tuple[np.ndarray, float, int]:
+    """Minimise the hinge objective with the kink smoothed over a width δ (Huber), by Newton's method
+    with an exact line search (the objective is convex and piecewise quadratic along any line, so the
+    step is exact, and the iteration converges from any start).  Returns (w, b, iterations)."""
+    n, d = X.shape
+    m = y * (X @ w + b)
+    nd = n * delta
+    for it in range(1, max_iter + 1):
+        r = 1.0 - m
+        beta = np.clip(r / delta, 0.0, 1.0)
+        gw = -(X.T @ (beta * y)) / n + 2.0 * lam * w
+        gb = -float(beta @ y) / n
+        Q = np.flatnonzero((r > 0.0) & (r < delta))
+        if Q.size == 0:
+            pw, pb = -gw / (2.0 * lam), -gb * nd
+        elif Q.size <= d:  # (2λnδ I + X_Q X_Qᵀ) s + q 1 = −nδ X_Q g_w,  1ᵀ s = −nδ g_b
+            A = X[Q]
+            M = A @ A.T
+            M.flat[:: Q.size + 1] += 2.0 * lam * nd
+            fac = scipy.linalg.cho_factor(M, check_finite=False)
+            r1 = scipy.linalg.cho_solve(fac, -nd * (A @ gw), check_finite=False)
+            r2 = scipy.linalg.cho_solve(fac, np.ones(Q.size), check_finite=False)
+            q = (r1.sum() + nd * gb) / r2.sum()
+            s = r1 - q * r2
+            pw = -(gw + (A.T @ s) / nd) / (2.0 * lam)
+            pb = -q / (2.0 * lam * nd)
+        else:
+            A = X[Q]
+            H = np.empty((d + 1, d + 1))
+            H[:d, :d] = (A.T @ A) / nd
+            H[:d, :d].flat[:: d + 1] += 2.0 * lam
+            H[:d, d] = H[d, :d] = A.sum(axis=0) / nd
+            H[d, d] = Q.size / nd
+            p = scipy.linalg.cho_solve(
+                scipy.linalg.cho_factor(H, check_finite=False), -np.concatenate([gw, [gb]]), check_finite=False
+            )
+            pw, pb = p[:d], float(p[d])
+        u = y * (X @ pw + pb)
+        wp, pp = float(w @ pw), float(pw @ pw)
 
-    Shrinking: the active-set iteration runs on the points near the margin of the warm start
-    (|y s − 1| < window, plus the free ones) with the others' β frozen; then a full KKT check adds
-    every violator to the working set and repeats, so the answer is exact for all points."""
-    n, _ = X.shape
-    c = 1.0 / (2.0 * lam * n)
-    qd = np.einsum("ij,ij->i", X, X)
-    sigma = SIGMA_SCALE / (c * np.maximum(qd, 1e-12))
+        def slope(t: float, r: np.ndarray = r, u: np.ndarray = u, wp: float = wp, pp: float = pp) -> float:
+            return -float(np.clip((r - t * u) / delta, 0.0, 1.0) @ u) / n + 2.0 * lam * (wp + t * pp)
+
+        s0 = slope(0.0)
+        if s0 >= 0.0 or -s0 <= 1e-15 * (float(np.mean(beta * r)) + lam * float(w @ w)):
+            return w, b, it
+        nz = u != 0.0
+        breaks = np.concatenate([r[nz] / u[nz], (r[nz] - delta) / u[nz]])
+        breaks = np.sort(breaks[breaks > 0.0])
+        t = _pl_root(slope, breaks, 0.0)
+        w, b, m = w + t * pw, b + t * pb, m + t * u
+    return w, b, max_iter
+
+
+def _hinge_fit(
+    X: np.ndarray, y: np.ndarray, lam: float, beta0: np.ndarray | None, b0: float, w0: np.ndarray | None
+) -> tuple[np.ndarray, float, np.ndarray, int]:
+    """Exact hinge optimum at λ, warm-started from a neighbour's (β0, b0, w0); returns (w, b, β, steps).
+
+    First the active-set iteration from the neighbour's sets (a few steps when the sets change
+    little).  If it stalls or diverges: Newton on the Huber-smoothed hinge from the neighbour's
+    (w0, b0), δ = 10⁻², 10⁻³, …, each followed by the active-set iteration started from the smoothed
+    optimum's sets (its quadratic zone is the free set) until that converges to the exact KKT point."""
+    n = len(y)
     if beta0 is None:
-        w, b, beta, it, ok = _pdas(X, y, sigma, c, np.ones(n), np.zeros(X.shape[1]), 0.0, 0.0, max_iter, tol)
-        if not ok:
-            raise SolverError(f"hinge active set did not converge at λ={lam:g} in {max_iter} iterations")
-        return w, b, beta, it
-    beta = np.clip(beta0, 0.0, 1.0).copy()
-    w = c * (X.T @ (beta * y))
-    m = y * (X @ w + b0)
-    S = (np.abs(m - 1.0) < window) | ((beta > 0) & (beta < 1))
-    S[np.argsort(np.abs(m - 1.0), kind="stable")[:32]] = True  # never empty
-    b, total = b0, 0
-    for _ in range(50):
-        out = np.where(S, 0.0, beta * y)
-        g_out, s_out = X.T @ out, float(out.sum())
-        idx = np.flatnonzero(S)
-        wS, b, bS, it, ok = _pdas(X[idx], y[idx], sigma[idx], c, beta[idx], g_out, s_out, b,
-                                  max(1, max_iter - total), tol)
-        total += it
-        beta[idx] = bS
-        w = c * (X.T @ (beta * y))
+        beta0, b0, w0 = np.ones(n), 0.0, None
+    w, b, beta, its, ok = _pdas(X, y, lam, beta0, b0, max_iter=12)
+    if ok:
+        return w, b, beta, its
+    if w0 is None:
+        w0 = (X.T @ (np.clip(beta0, 0.0, 1.0) * y)) / (2.0 * lam * n)
+    w, b = np.array(w0, dtype=np.float64), float(b0)
+    delta = 1e-2
+    while delta >= 1e-13:
+        w, b, k = _huber_newton(X, y, lam, w, b, delta)
+        its += k
         m = y * (X @ w + b)
-        viol = np.maximum(np.where(m < 1.0 - 10 * tol, 1.0 - beta, 0.0), np.where(m > 1.0 + 10 * tol, beta, 0.0))
-        bad = viol > 1e-9
-        if ok and not bad.any() and abs(float(beta @ y)) / n <= 1e-9:
-            return w, b, beta, total
-        if total >= max_iter:
-            break
-        S |= bad | (np.abs(m - 1.0) < window)
-    raise SolverError(f"hinge active set did not converge at λ={lam:g} in {max_iter} iterations")
+        beta_s = np.clip((1.0 - m) / delta, 0.0, 1.0)
+        wp, bp, beta, k, ok = _pdas(X, y, lam, beta_s, b, max_iter=12)
+        its += k
+        if ok:
+            return wp, bp, beta, its
+        delta *= 0.1
+    gap = _hinge_dual_gap(X, y, lam, w, b, beta_s)
+    if gap <= 1e-10 * objective(X, y, w, b, lam, "hinge"):  # certified, though not at an exact vertex
+        return w, b, beta_s, its
+    raise SolverError(f"hinge solver did not converge at λ={lam:g} (duality gap {gap:.2e})")
 
 
-def _hinge_dual_gap(X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b: float,
-                    beta: np.ndarray) -> float:
+def _hinge_dual_gap(X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b: float, beta: np.ndarray) -> float:
     """Primal minus dual objective for a dual point β (projected onto Σβy = 0, 0 ≤ β ≤ 1): a bound
     on the suboptimality of (w, b) that needs no reference solver."""
     n = len(y)
@@ -269,103 +331,25 @@ def _hinge_dual_gap(X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b: 
     return objective(X, y, w, b, lam, "hinge") - dual
 
 
-def _hinge_smooth_fit(X: np.ndarray, y: np.ndarray, lam: float, w: np.ndarray, b: float,
-                      rtol: float = 1e-9) -> tuple[np.ndarray, float, np.ndarray, int]:
-    """Fallback: Newton on a Huber-smoothed hinge with the smoothing δ driven towards 0.
-
-    The smoothed loss differs from the hinge by at most δ/2 per point; β = clip((1 − m)/δ, 0, 1)
-    is returned as the dual guess for an exact active-set polish (and for a duality-gap check)."""
-    n, d = X.shape
-    Xt = np.hstack([X, np.ones((n, 1))])
-    v = np.concatenate([w, [b]])
-    reg = np.full(d + 1, 2.0 * lam)
-    reg[d] = 0.0
-    its = 0
-
-    def val(v: np.ndarray, delta: float) -> tuple[float, np.ndarray]:
-        m = y * (Xt @ v)
-        r = 1.0 - m
-        h = np.where(r <= 0, 0.0, np.where(r < delta, r * r / (2 * delta), r - delta / 2))
-        return float(h.mean() + lam * float(v[:d] @ v[:d])), m
-
-    delta = 0.1
-    f, m = val(v, delta)
-    while True:
-        for _ in range(100):
-            its += 1
-            beta = np.clip((1.0 - m) / delta, 0.0, 1.0)
-            g = -(Xt.T @ (beta * y)) / n + reg * v
-            Q = np.flatnonzero((m > 1.0 - delta) & (m < 1.0))
-            H = (Xt[Q].T @ Xt[Q]) / (n * delta)
-            H.flat[:: d + 2] += reg + 1e-12
-            H[d, d] += 1e-3 * float(np.mean(np.diag(H)[:d]))  # damp the bias when few points bend it
-            try:
-                step = -scipy.linalg.solve(H, g, assume_a="pos", check_finite=False)
-            except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
-                step = -scipy.linalg.lstsq(H, g, check_finite=False)[0]
-            dec = float(-(g @ step))
-            if dec <= rtol * 1e-3 * max(abs(f), 1e-300):
-                break
-            t = 1.0
-            while True:
-                f_new, m_new = val(v + t * step, delta)
-                if f_new <= f - 1e-4 * t * dec or t < 1e-10:
-                    break
-                t *= 0.5
-            if f_new > f:
-                break
-            v, f, m = v + t * step, f_new, m_new
-        if delta <= 2.0 * rtol * 1e-2 * max(f, 1e-300):
-            break
-        delta *= 0.1
-        f, m = val(v, delta)
-    beta = np.clip((1.0 - m) / delta, 0.0, 1.0)
-    return v[:d].copy(), float(v[d]), beta, its
-
-
-def _hinge_solve(X: np.ndarray, y: np.ndarray, lam: float, beta0: np.ndarray | None, b0: float | None,
-                 lam0: float | None, depth: int = 0) -> tuple[np.ndarray, float, np.ndarray, int]:
-    """Exact hinge optimum at λ from the optimum (β0, b0) at λ0, by λ-continuation when needed.
-
-    The active-set iteration converges in a few steps when λ0 is close to λ; if it stalls, the
-    log-λ interval is halved and both halves are solved in turn (at most 8 levels).  A cold start
-    begins at max(100, λ), where every point lies inside the margin for [0, 1] pixels."""
+def _hinge_solve(
+    X: np.ndarray,
+    y: np.ndarray,
+    lam: float,
+    beta0: np.ndarray | None,
+    b0: float | None,
+    lam0: float | None,
+    w0: np.ndarray | None = None,
+) -> tuple[np.ndarray, float, np.ndarray, int]:
+    """Exact hinge optimum at λ from the optimum (β0, b0, w0) at λ0; a cold start first solves
+    λ = max(100, λ), where every point lies inside the margin for [0, 1] pixels, and walks from there."""
     if beta0 is None:
         lam_hi = max(100.0, lam)
-        w, b, beta, its = _hinge_fit(X, y, lam_hi, None)
+        w, b, beta, its = _hinge_fit(X, y, lam_hi, None, 0.0, None)
         if lam_hi == lam:
             return w, b, beta, its
-        w, b, beta, more = _hinge_solve(X, y, lam, beta, b, lam_hi, depth)
+        w, b, beta, more = _hinge_fit(X, y, lam, beta, b, w)
         return w, b, beta, its + more
-    try:
-        return _hinge_fit(X, y, lam, beta0, b0 or 0.0, max_iter=80)
-    except SolverError:
-        if depth == 0 or lam0 is None or depth >= 3:
-            try:
-                return _hinge_rescue(X, y, lam, beta0, b0, lam0 or lam)
-            except SolverError:
-                if lam0 is None or depth >= 3:
-                    raise
-    mid = float(np.sqrt(lam0 * lam))
-    _, bm, betam, its1 = _hinge_solve(X, y, mid, beta0, b0, lam0, depth + 1)
-    w, b, beta, its2 = _hinge_solve(X, y, lam, betam, bm, mid, depth + 1)
-    return w, b, beta, its1 + its2
-
-
-def _hinge_rescue(X: np.ndarray, y: np.ndarray, lam: float, beta0: np.ndarray, b0: float | None,
-                  lam0: float) -> tuple[np.ndarray, float, np.ndarray, int]:
-    """Last resort when the active set stalls (degenerate kinks): smoothed Newton from the warm
-    start, then the exact active-set polish; raises SolverError unless the result is certified."""
-    w0 = (X.T @ (np.clip(beta0, 0, 1) * y)) / (2.0 * lam0 * len(y))
-    w, b, beta, its = _hinge_smooth_fit(X, y, lam, w0, float(b0 or 0.0))
-    try:
-        w2, b2, beta2, its2 = _hinge_fit(X, y, lam, beta, b, max_iter=80)
-        return w2, b2, beta2, its + its2
-    except SolverError:
-        gap = _hinge_dual_gap(X, y, lam, w, b, beta)
-        if gap <= 1e-8 * objective(X, y, w, b, lam, "hinge"):
-            return w, b, beta, its
-        raise SolverError(f"hinge solver stalled at λ={lam:g} (duality gap {gap:.2e})") from None
+    return _hinge_fit(X, y, lam, beta0, float(b0 or 0.0), w0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,9 +391,16 @@ def _pcg(hvp, g: np.ndarray, factor, rtol: float, max_iter: int) -> tuple[np.nda
     return x, max_iter, False
 
 
-def _logistic_fit(X: np.ndarray, y: np.ndarray, lam: float, w0: np.ndarray | None, b0: float | None,
-                  cache: dict | None = None, max_iter: int = 200,
-                  rtol: float = 1e-13) -> tuple[np.ndarray, float, int]:
+def _logistic_fit(
+    X: np.ndarray,
+    y: np.ndarray,
+    lam: float,
+    w0: np.ndarray | None,
+    b0: float | None,
+    cache: dict | None = None,
+    max_iter: int = 200,
+    rtol: float = 1e-13,
+) -> tuple[np.ndarray, float, int]:
     """Exact (to ~1e-13 relative objective) logistic optimum for one λ; returns (w, b, iterations).
 
     Newton steps are solved by conjugate gradients with exact Hessian-vector products,
@@ -484,8 +475,15 @@ def _beta_from(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, tol: float
     return np.where(m < 1.0 - tol, 1.0, np.where(m > 1.0 + tol, 0.0, 0.5))
 
 
-def fit_one(X: np.ndarray, y: np.ndarray, loss: str, lam: float, w0: np.ndarray | None = None,
-            b0: float | None = None, lam0: float | None = None) -> tuple[np.ndarray, float]:
+def fit_one(
+    X: np.ndarray,
+    y: np.ndarray,
+    loss: str,
+    lam: float,
+    w0: np.ndarray | None = None,
+    b0: float | None = None,
+    lam0: float | None = None,
+) -> tuple[np.ndarray, float]:
     """The exact minimiser (w, b) of L for one λ, warm-started from the optimum (w0, b0) at λ0 when given."""
     X, y = _prepare(X, y)
     lam = check_lambda(lam)
@@ -493,11 +491,12 @@ def fit_one(X: np.ndarray, y: np.ndarray, loss: str, lam: float, w0: np.ndarray 
     cols = _active_columns(X)
     Xc = np.ascontiguousarray(X[:, cols])
     w0c = None if w0 is None else np.asarray(w0, dtype=np.float64)[cols]
-    if loss == "hinge":
-        beta0 = None if w0c is None else _beta_from(Xc, y, w0c, float(b0 or 0.0))
-        wc, b, _, _ = _hinge_solve(Xc, y, lam, beta0, b0, lam0)
-    else:
-        wc, b, _ = _logistic_fit(Xc, y, lam, w0c, b0)
+    with _one_blas_thread():
+        if loss == "hinge":
+            beta0 = None if w0c is None else _beta_from(Xc, y, w0c, float(b0 or 0.0))
+            wc, b, _, _ = _hinge_solve(Xc, y, lam, beta0, b0, lam0, w0c)
+        else:
+            wc, b, _ = _logistic_fit(Xc, y, lam, w0c, b0)
     w = np.zeros(X.shape[1])
     w[cols] = wc
     return w, b
@@ -524,19 +523,21 @@ def fit_path(X: np.ndarray, y: np.ndarray, loss: str, lambdas: np.ndarray = conf
     t0 = time.perf_counter()
     beta, w, b, lam_prev = None, None, None, None
     cache: dict = {}
-    for k in np.argsort(-lambdas, kind="stable"):
-        lam = float(lambdas[k])
-        if loss == "hinge":
-            w, b, beta, it = _hinge_solve(X, y, lam, beta, b, lam_prev)
-        else:
-            w, b, it = _logistic_fit(X, y, lam, w, b, cache)
-        W[k, cols], B[k], iters[k], lam_prev = w, b, it, lam
-        obj[k] = objective(X_full, y, W[k], b, lam, loss)
+    with _one_blas_thread():
+        for k in np.argsort(-lambdas, kind="stable"):
+            lam = float(lambdas[k])
+            if loss == "hinge":
+                w, b, beta, it = _hinge_solve(X, y, lam, beta, b, lam_prev, w)
+            else:
+                w, b, it = _logistic_fit(X, y, lam, w, b, cache)
+            W[k, cols], B[k], iters[k], lam_prev = w, b, it, lam
+            obj[k] = objective(X_full, y, W[k], b, lam, loss)
     return PathResult(lambdas, W, B, obj, iters, time.perf_counter() - t0, loss)
 
 
-def sklearn_reference(X: np.ndarray, y: np.ndarray, loss: str, lam: float, tol: float = 1e-10,
-                      max_iter: int = 100_000) -> tuple[np.ndarray, float]:
+def sklearn_reference(
+    X: np.ndarray, y: np.ndarray, loss: str, lam: float, tol: float = 1e-10, max_iter: int = 100_000
+) -> tuple[np.ndarray, float]:
     """scikit-learn's fit of the same objective (the named reference for tests and benchmarks).
 
     Both minimise ½‖w‖² + C Σ f, i.e. ours divided by 2λ, so C = 1/(2λn).  LinearSVC (liblinear)

@@ -102,3 +102,32 @@ def test_bad_inputs_are_refused():
         linear.fit_one(X, y * 2, "hinge", 1e-2)
     with pytest.raises(ValueError, match="shape|must be"):
         linear.fit_one(X[:5], y, "hinge", 1e-2)
+
+
+def test_projected_bias_balances_the_multipliers():
+    rng = np.random.default_rng(0)
+    y = np.where(rng.random(500) < 0.4, -1.0, 1.0)
+    v, sigma = rng.normal(0.5, 1.0, 500), rng.uniform(0.1, 10.0, 500)
+    nu = linear._projected_bias(v, sigma, y)
+    assert abs(float(y @ np.clip(v - sigma * y * nu, 0.0, 1.0))) <= 1e-9
+
+
+def test_huber_newton_is_within_half_delta_of_the_optimum():
+    """The smoothed hinge differs from the hinge by at most δ/2 per point, so the smoothed minimiser's
+    hinge objective is within δ/2 of the exact optimum (the fallback path's first stage)."""
+    X, y = problem(7, n=400, pair=(7, 9))
+    lam, delta = 1e-3, 1e-3
+    w, b = linear.fit_one(X, y, "hinge", lam)
+    best = linear.objective(X, y, w, b, lam, "hinge")
+    ws, bs, _ = linear._huber_newton(X, y, lam, np.zeros(X.shape[1]), 0.0, delta)
+    assert best - 1e-12 <= linear.objective(X, y, ws, bs, lam, "hinge") <= best + delta / 2
+
+
+def test_degenerate_bias_is_the_midpoint_of_its_interval():
+    """At large λ every point is inside the margin and any b of an interval is optimal: we return its
+    midpoint, so the closest points of the two classes are equally far from the margin."""
+    X, y = problem(8)
+    w, b = linear.fit_one(X, y, "hinge", 30.0)
+    slack = 1.0 - y * (X @ w + b)
+    assert slack.min() > 0
+    assert slack[y > 0].min() == pytest.approx(slack[y < 0].min(), rel=1e-9)
