@@ -55,6 +55,9 @@ def _one_blas_thread():
         yield
 
 
+HUBER_DELTA0 = 1e-2  # first kink width of the smoothed fallback (pixels in [0, 1], margins ~1)
+
+
 class SolverError(RuntimeError):
     """The solver could not certify an optimum (should not happen; reported, never hidden)."""
 
@@ -298,7 +301,7 @@ def _hinge_fit(
     if w0 is None:
         w0 = (X.T @ (np.clip(beta0, 0.0, 1.0) * y)) / (2.0 * lam * n)
     w, b = np.array(w0, dtype=np.float64), float(b0)
-    delta = 1e-2
+    delta = HUBER_DELTA0
     while delta >= 1e-13:
         w, b, k = _huber_newton(X, y, lam, w, b, delta)
         its += k
