@@ -12,6 +12,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 IMAGE=${IMAGE:-l2angle:test}
+DEPS_IMAGE=${DEPS_IMAGE:-l2angle-deps:cache}
 BASE_IMAGE=${BASE_IMAGE:-localhost/l2angle-base:bookworm}
 TORCH_WHEEL=${TORCH_WHEEL-/opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl}
 PORT=${PORT:-18050}
@@ -49,13 +50,18 @@ if [ -f "$host_ca" ]; then
   mkdir -p .whl && cp "$host_ca" .whl/ca-bundle.crt
   build_args+=(--build-arg "PIP_CA_BUNDLE=.whl/ca-bundle.crt")
 fi
-log "building $IMAGE"
+# --force-rm: no working containers left behind by a failed build (with vfs each one is a full copy of
+# its file tree).  The dependency stage is tagged too, so pruning old images keeps its layer cache.
+build=(podman "${STORE[@]}" build --format docker --isolation chroot --layers --force-rm "${build_args[@]}" -f Dockerfile)
+log "building $IMAGE (log: $WORK/build.log)"
 t0=$(date +%s)
-podman "${STORE[@]}" build --format docker --isolation chroot "${build_args[@]}" -t "$IMAGE" -f Dockerfile . > "$WORK/build.log" 2>&1 \
+{ "${build[@]}" --target build -t "$DEPS_IMAGE" . && "${build[@]}" -t "$IMAGE" .; } > "$WORK/build.log" 2>&1 \
   || { tail -40 "$WORK/build.log"; echo "build failed (log: $WORK/build.log)"; exit 1; }
 t1=$(date +%s)
+steps=$(grep -cE '^\[[0-9]+/[0-9]+\] STEP|^STEP ' "$WORK/build.log" || true)
+cached=$(grep -c 'Using cache' "$WORK/build.log" || true)
 size=$(podman "${STORE[@]}" image inspect "$IMAGE" --format '{{.Size}}')
-log "built in $((t1 - t0)) s, image size $((size / 1000000)) MB"
+log "built in $((t1 - t0)) s ($cached of $steps steps from the layer cache), image size $((size / 1000000)) MB"
 
 # 3. Smoke test: run the image's own command as its own user, on the host network.
 ctr=$(buildah "${STORE[@]}" from "$IMAGE")
@@ -67,6 +73,12 @@ cleanup() {
 trap cleanup EXIT
 user=$(podman "${STORE[@]}" image inspect "$IMAGE" --format '{{.Config.User}}')
 [ "$user" = "app" ] || { echo "the image must run as the non-root user 'app', not '$user'"; exit 1; }
+hc=$(podman "${STORE[@]}" image inspect "$IMAGE" --format '{{.Config.Healthcheck}}')
+case "$hc" in *health*) ;; *) echo "the image has no HEALTHCHECK ($hc)"; exit 1 ;; esac
+# code owned by root, artifacts (which the worker may recompute) and the cache by 'app'
+owners=$(buildah "${STORE[@]}" run --isolation chroot "$ctr" -- stat -c '%U' /app/app.py /app/precomputed /var/cache/l2angle | tr '\n' ' ')
+[ "$owners" = "root app app " ] || { echo "unexpected owners of /app/app.py /app/precomputed /var/cache/l2angle: $owners"; exit 1; }
+ts=$(date +%s)
 setsid buildah "${STORE[@]}" run --isolation chroot --user app --env PORT=$PORT --env L2_WEB_WORKERS=2 "$ctr" -- \
   gunicorn -c gunicorn.conf.py app:server > "$WORK/run.log" 2>&1 &
 pid=$!
@@ -78,9 +90,15 @@ for _ in $(seq 1 120); do
 done
 [ -n "$ok" ] || { tail -30 "$WORK/run.log"; echo "gunicorn did not answer /health"; exit 1; }
 t2=$(date +%s)
+# every gunicorn process (master and workers, descendants of the buildah run) runs as uid 10001 ('app')
+uids=$(ps -eo pid=,ppid=,uid=,args= | awk -v root="$pid" '
+  { ppid[$1] = $2; uid[$1] = $3; cmd[$1] = $0 }
+  END { for (p in ppid) { q = p; while (q in ppid && q != root && q > 1) q = ppid[q];
+        if (q == root && cmd[p] ~ /gunicorn/ && cmd[p] !~ /buildah/) print uid[p] } }' | sort -u | tr '\n' ' ')
+[ "$uids" = "10001 " ] || { echo "gunicorn processes run as uid(s) '$uids', expected 10001 only"; exit 1; }
 log "health: $(cat "$WORK/health.json")"
 grep -q '"status":"ok"' "$WORK/health.json" || [ "${ON_BAD_ARTIFACTS:-fail}" = warn ] || { echo "/health is not ok"; exit 1; }
-"$ROOT/.venv/bin/python" - "$PORT" "$WORK/run.log" <<'PY'
+smoke=$("$ROOT/.venv/bin/python" - "$PORT" "$WORK/run.log" <<'PY'
 import sys, httpx
 base = f"http://127.0.0.1:{sys.argv[1]}"
 page = httpx.get(base + "/", timeout=30)
@@ -90,11 +108,18 @@ deps = httpx.get(base + "/_dash-dependencies", timeout=30).json()
 layout = httpx.get(base + "/_dash-layout", timeout=30)
 assert layout.status_code == 200
 sys.path.insert(0, ".")
-from benchmarks.load import initial_payloads  # noqa: E402  (the load benchmark's payload builder)
+from benchmarks.load import initial_payloads, initial_values, interactions, make_payload  # noqa: E402
+# the page's initial server callbacks (if any) and one change of each kind (a pair change reads a sweep)
 payloads = initial_payloads(deps, layout.json())
+values = initial_values(deps, layout.json())
+for kind, acts in sorted(interactions(deps, layout.json()).items()):
+    if acts:
+        dep, changed, vals = acts[0]
+        values[tuple(changed.rsplit(".", 1))] = vals[-1]
+        payloads.append(make_payload(dep, values, [changed]))
 assert payloads, "the page has no server callbacks to try"
 answered = 0
-for payload in payloads[:5]:
+for payload in payloads[:8]:
     r = httpx.post(base + "/_dash-update-component", json=payload, timeout=60)
     assert r.status_code in (200, 204), (payload["output"], r.status_code, r.text[:300])
     answered += 1
@@ -102,9 +127,15 @@ log = open(sys.argv[2]).read()
 assert "Booting worker" in log, "gunicorn did not start its workers"
 print(f"page {len(page.text)} bytes, {len(deps)} callbacks, {answered} callback(s) answered")
 PY
+)
+log "$smoke"
+answered=$(echo "$smoke" | sed -n 's/.* \([0-9]*\) callback(s) answered.*/\1/p')
 who=$(buildah "${STORE[@]}" run --isolation chroot --user app "$ctr" -- id -un)
 [ "$who" = "app" ] || { echo "not running as app"; exit 1; }
-log "smoke test passed (gunicorn as '$who', startup $((t2 - t1)) s)"
+t3=$(date +%s)
+log "smoke test passed in $((t3 - t1)) s (gunicorn as '$who', start → /health ok $((t2 - ts)) s)"
+torch_src="PyTorch CPU index"
+[ -z "$TORCH_WHEEL" ] || torch_src="local wheel $(basename "$TORCH_WHEEL") (the CPU index is not reachable here)"
 mkdir -p benchmarks/results
 cat > benchmarks/results/container.md <<MD
 ## Container image (make container-test)
@@ -113,10 +144,16 @@ cat > benchmarks/results/container.md <<MD
 | --- | --- |
 | date (UTC) | $(date -u +%Y-%m-%dT%H:%MZ) |
 | base image | $BASE_IMAGE (Debian bookworm minbase, debootstrap) |
-| torch | ${TORCH_WHEEL:+local wheel $(basename "$TORCH_WHEEL")}${TORCH_WHEEL:-PyTorch CPU index} |
-| build time (podman, vfs, chroot isolation; layer cache as found) | $((t1 - t0)) s |
+| torch | $torch_src |
+| build time (podman, vfs, chroot isolation) | $((t1 - t0)) s ($cached of $steps steps from the layer cache) |
 | image size | $((size / 1000000)) MB |
-| gunicorn start → /health ok | $((t2 - t1)) s |
-| smoke test | gunicorn as non-root 'app', /health ok, page + callbacks answered |
+| gunicorn start → /health ok | $((t2 - ts)) s |
+| smoke test (buildah from + run) | $((t3 - t1)) s: gunicorn master + workers as uid 10001 'app', HEALTHCHECK set, /health ok, page + $answered callback(s) answered |
+
+Steps are counted over the script's two build passes: the dependency stage (\`--target build\`, tagged so that
+pruning keeps it), then the image, which finds that stage in the layer cache. Rerun: \`make container-test\`.
 MD
 log "wrote benchmarks/results/container.md"
+# old builds of the image (untagged now) are full copies under vfs: drop them
+podman "${STORE[@]}" image prune -f >/dev/null && log "pruned dangling images"
+log "podman storage now: $(du -sh "$(podman "${STORE[@]}" info --format '{{.Store.GraphRoot}}')" 2>/dev/null | cut -f1)"
