@@ -134,10 +134,18 @@ who=$(buildah "${STORE[@]}" run --isolation chroot --user app "$ctr" -- id -un)
 [ "$who" = "app" ] || { echo "not running as app"; exit 1; }
 t3=$(date +%s)
 log "smoke test passed in $((t3 - t1)) s (gunicorn as '$who', start → /health ok $((t2 - ts)) s)"
+# keep a short history: the previous run's summary joins the list of earlier runs
+md=benchmarks/results/container.md
+earlier=""
+if [ -f "$md" ]; then
+  field() { grep -m1 "^| $1" "$md" | awk -F'|' '{print $3}' | sed 's/^ *//; s/ *$//'; }
+  earlier=$( (echo "* $(field 'date') — build $(field 'build time'), smoke test $(field 'smoke test' | cut -d: -f1), image $(field 'image size')"
+              grep '^\* ' "$md" || true) | head -6)
+fi
 torch_src="PyTorch CPU index"
 [ -z "$TORCH_WHEEL" ] || torch_src="local wheel $(basename "$TORCH_WHEEL") (the CPU index is not reachable here)"
 mkdir -p benchmarks/results
-cat > benchmarks/results/container.md <<MD
+cat > "$md" <<MD
 ## Container image (make container-test)
 
 | what | value |
@@ -152,6 +160,10 @@ cat > benchmarks/results/container.md <<MD
 
 Steps are counted over the script's two build passes: the dependency stage (\`--target build\`, tagged so that
 pruning keeps it), then the image, which finds that stage in the layer cache. Rerun: \`make container-test\`.
+${earlier:+
+Earlier runs:
+
+$earlier}
 MD
 log "wrote benchmarks/results/container.md"
 # old builds of the image (untagged now) are full copies under vfs: drop them
