@@ -256,7 +256,12 @@ def report(res: dict, samples: int) -> str:
         "machine. The in-run reference is this machine's floor: keydown → two animation frames with no work "
         f"(p50 {fmt(res['floor']['p50'])} ms, p95 {fmt(res['floor']['p95'])} ms; ≈ 17–33 ms on an idle machine). "
         f"Load average during the run: {res['load'][0]:.1f} → {res['load'][1]:.1f} on {os.cpu_count()} cores "
-        "(other jobs shared the machine; on a busy machine every number scales with the floor).",
+        "(other jobs shared the machine; on a busy machine every number scales with the floor). "
+        "How a step is drawn: the slider's new value is picked up from its thumb (aria-valuenow) and the "
+        "precomputed frame is drawn into the existing graph — a zero-length `Plotly.animate` of the changed "
+        "scatter traces (axes fixed), `Plotly.update` for the MNIST pictures (layout images), `Plotly.react` "
+        "where a heatmap or contour changes (toy mirror pictures, ReLU toy) — with no Dash/React re-render "
+        "(assets/frames.js).",
         "",
         "| control | graphs | p50 (ms) | p95 (ms) | goal p95 | original p95 | ratio p95 / original | p95 / floor p95 |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
