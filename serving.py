@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 from flask_caching import Cache
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -371,6 +371,74 @@ def cache_layout(app) -> None:
         app.server.view_functions[endpoint] = LayoutCache(view, ttl)
 
 
+# --------------------------------------------------------------------------- shared callback answers
+
+
+def shared_outputs() -> set[str]:
+    """Component ids whose callbacks are pure (answer = f(request), read-only artifacts): L2_SHARED_OUTPUTS."""
+    raw = os.environ.get("L2_SHARED_OUTPUTS", "store-svm-frames")
+    return {part.strip() for part in raw.split(",") if part.strip()}
+
+
+def _output_ids(output: Any) -> set[str]:
+    """'..a.x...b.y..' or 'a.x' → {'a', 'b'} (ids only; pattern-matching ids never match a plain id)."""
+    if not isinstance(output, str):
+        return set()
+    parts = output[2:-2].split("...") if output.startswith("..") and output.endswith("..") else [output]
+    return {part.rsplit(".", 1)[0] for part in parts if "." in part}
+
+
+class SharedAnswers:
+    """Answers of pure callbacks, kept gzipped in the cache every worker shares (files, or Redis).
+
+    A pair change rebuilds every frame of a sweep (over a CPU-second) and each gunicorn worker would
+    do it again for each pair; with this, the first student to pick a (pair, loss) pays and the others
+    (in any worker) get the stored bytes.  The key is the whole request (inputs, state, trigger) plus
+    the code version; entries live ``L2_SHARED_TTL_S`` seconds, so a recomputed artifact shows up then.
+    """
+
+    def __init__(self, outputs: set[str], ttl: int) -> None:
+        self.outputs, self.ttl = (outputs if ttl > 0 else set()), ttl  # L2_SHARED_TTL_S=0: off
+
+    def key(self, body: Any) -> str | None:
+        if not self.outputs or not isinstance(body, dict) or not (_output_ids(body.get("output")) & self.outputs):
+            return None
+        import hashlib
+        import json
+
+        try:
+            blob = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=True)
+        except (TypeError, ValueError):
+            return None
+        return "answer:" + hashlib.sha256(f"{version()}|{blob}".encode()).hexdigest()
+
+    def lookup(self, key: str) -> Response | None:
+        try:
+            stored = cache.get(key)
+        except Exception:  # a broken cache only costs speed
+            return None
+        if not isinstance(stored, bytes):
+            return None
+        import gzip
+
+        if "gzip" in request.headers.get("Accept-Encoding", "").lower():
+            resp = Response(stored, mimetype="application/json")
+            resp.headers["Content-Encoding"] = "gzip"
+            resp.headers["Vary"] = "Accept-Encoding"
+            return resp
+        return Response(gzip.decompress(stored), mimetype="application/json")
+
+    def store(self, key: str, resp: Response) -> None:
+        if resp.status_code != 200 or resp.mimetype != "application/json" or "Content-Encoding" in resp.headers:
+            return
+        import gzip
+
+        try:
+            cache.set(key, gzip.compress(resp.get_data(), 6, mtime=0), timeout=self.ttl)
+        except Exception as exc:  # noqa: BLE001 — a full or read-only cache only costs speed
+            log.warning("cannot store a shared answer: %s", exc)
+
+
 # --------------------------------------------------------------------------- install
 
 
@@ -394,6 +462,7 @@ def install(app) -> None:
     server.before_request_funcs[None] = [_not_for_health(f) for f in server.before_request_funcs.get(None, [])]
     csp_enabled = os.environ.get("L2_CSP", "1").strip() != "0"
     csp: dict[str, str] = {}
+    shared = SharedAnswers(shared_outputs(), env_int("L2_SHARED_TTL_S", 300, 0, 10**7))
 
     @server.before_request
     def _limits():
@@ -408,7 +477,20 @@ def install(app) -> None:
             why = check_update_payload(body, app.callback_map)
             if why:
                 return _error(400, f"bad callback request: {why}")
+            key = shared.key(body)
+            if key:
+                hit = shared.lookup(key)
+                if hit is not None:
+                    return hit
+                g.shared_answer_key = key  # answered by Dash below, stored on the way out
         return None
+
+    @server.after_request
+    def _keep_shared(resp: Response) -> Response:
+        key = g.pop("shared_answer_key", None)
+        if key:
+            shared.store(key, resp)
+        return resp
 
     @server.after_request
     def _headers(resp: Response) -> Response:

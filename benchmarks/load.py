@@ -219,9 +219,9 @@ def apply_response(values: dict, body: Any) -> None:
 
 
 def job_params(dep: dict, values: dict) -> str:
-    """The parameter set a job request carries (its input values and states, clicks and polls aside)."""
+    """The parameter set a job request carries: its typed value (λ) and the pair and loss it applies to."""
     refs = [r for r in dep["inputs"] if r["property"] not in ("n_clicks", "n_intervals")] + [
-        s for s in dep.get("state", []) if "job" not in s["id"]
+        s for s in dep.get("state", []) if "pair" in s["id"] or "loss" in s["id"]
     ]
     return repr(sorted((f"{r['id']}.{r['property']}", repr(values.get((r["id"], r["property"])))) for r in refs))
 
@@ -379,7 +379,7 @@ def report(rec: Recorder, args, started: dict, finished: dict, outcome: list, as
     lines += [
         "",
         f"Errors: {total_err}.  On-demand jobs: {requested} requested by students "
-        f"({finished_n} finished within the run + 60 s), {distinct} distinct parameter sets, {jobs}.",
+        f"({finished_n} finished within the run + 60 s), {distinct} distinct (pair, loss, λ) sets, {jobs}.",
         "",
     ]
     for text, n in Counter(outcome).most_common(4):

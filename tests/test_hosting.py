@@ -127,6 +127,41 @@ def test_layout_is_encoded_once_per_period_and_revalidates(monkeypatch):
     assert f"build {len(calls) + 1}" in client.get("/_dash-layout").get_data(as_text=True)
 
 
+def test_pure_callback_answers_are_shared_between_workers(monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)  # one file cache, as for the gunicorn workers
+    monkeypatch.setenv("L2_SHARED_OUTPUTS", "tiny-out")
+    calls = []
+
+    def worker() -> dash.Dash:
+        app = dash.Dash(__name__, suppress_callback_exceptions=True)
+        app.layout = html.Div([html.Button(id="tiny-btn"), html.Div(id="tiny-out"), html.Div(id="tiny-other")])
+
+        @app.callback(Output("tiny-out", "children"), Input("tiny-btn", "n_clicks"))
+        def pure(n):
+            calls.append(n)
+            return f"clicked {n}"
+
+        serving.install(app)
+        return app
+
+    first, second = worker().server.test_client(), worker().server.test_client()
+    url = "/_dash-update-component"
+    plain = first.post(url, json=_payload(3))
+    assert plain.status_code == 200 and "clicked 3" in plain.get_data(as_text=True)
+    zipped = second.post(url, json=_payload(3), headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.data) == plain.data
+    assert "Content-Security-Policy" in zipped.headers
+    assert second.post(url, json=_payload(3)).data == plain.data
+    assert calls == [3]  # computed once for both "workers"
+    assert "clicked 4" in second.post(url, json=_payload(4)).get_data(as_text=True) and calls == [3, 4]
+    assert first.post(url, json=_payload(13)).status_code == 200 and calls == [3, 4, 13]
+
+    monkeypatch.setenv("L2_SHARED_TTL_S", "0")  # off: every request reaches the callback
+    off = worker().server.test_client()
+    off.post(url, json=_payload(3))
+    assert calls == [3, 4, 13, 3]
+
+
 def _fake_precomputed(tmp: Path) -> Path:
     root = tmp / "precomputed"
     shutil.copytree(config.MNIST_DIR, root / "mnist")
