@@ -343,7 +343,9 @@ def report(rec: Recorder, args, started: dict, finished: dict, outcome: list, as
         "",
         f"{args.students} simulated students for {args.seconds:g} s against gunicorn "
         f"({started.get('workers', '?')} web workers) on {os.cpu_count()} CPU cores, "
-        f"httpx async client; wall {wall:.0f} s; date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"httpx async client; wall {wall:.0f} s; date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"1-min load average {started.get('load', '?')} before, {finished.get('load', '?')} after "
+        "(the clients and the job processes run on the same cores).",
         "Reference: the goal p95 ≤ 250 ms for callbacks that read artifacts (initial, slider, pair).",
         "",
         "| request type | n | p50 ms | p95 ms | max ms | errors |",
@@ -416,6 +418,7 @@ async def main_async(args) -> str:
     if proc:  # how many workers the started gunicorn booted (its default comes from the core count)
         workers = (tmp / "gunicorn.log").read_text(errors="replace").count("Booting worker") or workers
     try:
+        load0 = f"{os.getloadavg()[0]:.1f}"
         health0 = _health(base)
         rec, outcome, asked = Recorder(), [], []
         t0 = time.time()
@@ -424,8 +427,8 @@ async def main_async(args) -> str:
         )
         wall = time.time() - t0
         health1 = _health(base)
-        started = {"started": health0.get("queue", {}).get("started"), "workers": workers}
-        finished = {"started": health1.get("queue", {}).get("started")}
+        started = {"started": health0.get("queue", {}).get("started"), "workers": workers, "load": load0}
+        finished = {"started": health1.get("queue", {}).get("started"), "load": f"{os.getloadavg()[0]:.1f}"}
         return report(rec, args, started, finished, outcome, asked, wall)
     finally:
         if proc:
