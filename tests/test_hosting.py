@@ -231,7 +231,8 @@ def test_gunicorn_entry_point(tmp_path):
         health = httpx.get(f"{base}/health", timeout=30).json()
         assert set(health) >= {"status", "version", "artifacts", "queue"}
         assert health["queue"]["backend"] == "local" and health["queue"]["depth"] >= 0
-        page = httpx.get(f"{base}/", timeout=30, headers={"accept-encoding": "gzip"})
+        # the first request waits for the page's first build (a fresh cache: minutes on a busy 2-core machine)
+        page = httpx.get(f"{base}/", timeout=300, headers={"accept-encoding": "gzip"})
         assert page.status_code == 200 and "_dash-config" in page.text
         for h in SECURITY_HEADERS:
             assert h in page.headers, h
