@@ -61,7 +61,7 @@ def write_results(rows: list, args: argparse.Namespace, n_lambda: int, ref_note:
         "on the 6000 training images of each pair. Gap = max over λ of (ours − sklearn)/sklearn; "
         "negative means our objective is lower.",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, run under the shared benchmark lock "
-        f"(other work on the machine paused; load average at the end {_load_avg()}). {ref_note}",
+        f"(work that ignores the lock may still run; load average at the end {_load_avg()}). {ref_note}",
         "",
         "| pair | loss | ours (s) | scikit-learn (s) | speed-up | max objective gap |",
         "| --- | --- | ---: | ---: | ---: | ---: |",
@@ -90,7 +90,7 @@ def main() -> None:
     ref_note = "Both sides timed in the same run."
     if args.reference:
         ref_note = (
-            f"The scikit-learn side was timed in an earlier run under the same lock ({stored['when']}); "
+            f"The scikit-learn side was timed in an earlier run under the same lock (finished {stored['when']}); "
             "ours in this one."
         )
     rows = []
