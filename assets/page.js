@@ -98,6 +98,7 @@
   }
 
   function hero(k, payload) {
+    lastHero = payload;
     if (!payload) return [NU(), NU(), NU(), NU(), NU()];
     if (payload.error) {
       forget(["fig-hero"]);
@@ -127,14 +128,18 @@
 
   // Fast lanes (assets/frames.js): the same frames drawn as soon as the slider shows its new value, only when
   // every graph of the slider can be drawn in place; the Dash callback that follows finds them drawn.
+  // The stores the Dash callbacks last drew from: a lane draws only from those (a store that changed since, a
+  // new pair or loss, goes through the Dash callback first, never through a lane racing it).
+  let lastHero = null, lastSvm = null;
+
   function heroLane(k, payload) {
-    if (!payload || payload.error) return;
+    if (!payload || payload.error || payload !== lastHero) return;
     const f = payload.frames[clampIndex(k, payload.frames.length)];
     if (drawDirect("fig-hero", payload.base, [f.upd])) window.l2frames.setTexts(HERO_RO, f.ro);
   }
 
   function svmLane(k, frames, mirror) {
-    if (!frames || frames.error) return;
+    if (!frames || frames.error || !lastSvm || frames !== lastSvm[0] || mirror !== lastSvm[1]) return;
     const kk = clampIndex(k, frames.frames.length);
     const fr = frames.frames[kk], b = frames.base;
     const sameMirror = mirror && mirror.pair && mirror.pair[0] === frames.pair[0] &&
@@ -154,6 +159,7 @@
   }
 
   function svm(k, frames, mirror, custom) {
+    lastSvm = [frames, mirror];
     const nOut = 3 + 6 + 2 + 1;
     const out = new Array(nOut).fill(NU());
     if (!frames) return out;
