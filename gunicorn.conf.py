@@ -19,7 +19,9 @@ worker_class = "gthread"
 threads = env_int("L2_WEB_THREADS", 4, 1, 64)
 timeout = env_int("L2_WEB_TIMEOUT", 120, 5, 3600)
 graceful_timeout = 20
-keepalive = 5
+# Idle keep-alive connections cost nothing with gthread; a short limit races with a client that reuses the
+# connection just as the server drops it (the load benchmark saw resets on a saturated machine at 5 s).
+keepalive = env_int("L2_WEB_KEEPALIVE", 30, 1, 3600)
 # The app is imported in each worker, never in the master: no torch/threads before fork.
 preload_app = False
 max_requests = env_int("L2_WEB_MAX_REQUESTS", 5000, 0, 10**9)
