@@ -55,6 +55,11 @@ def rounded(a: Any, decimals: int = 3) -> list:
     return np.round(np.asarray(a, dtype=np.float64), decimals).tolist()
 
 
+def compact(values: list[float]) -> list[float | int]:
+    """Rounded floats with the whole ones as ints: ``0``/``50`` instead of ``0.0``/``50.0`` in the JSON."""
+    return [int(v) if v.is_integer() else v for v in values]
+
+
 def display_subset(y: np.ndarray, per_class: int = PER_CLASS_SHOWN, seed: int = 0) -> np.ndarray:
     """Deterministic indices of ``per_class`` training points of each class (sorted), for display."""
     rng = np.random.default_rng(seed)
@@ -176,14 +181,23 @@ def plane_frame(pf: PlaneFrames, k: int, d_adv: float) -> dict:
 
 def weight_image(w: np.ndarray) -> list:
     """w as a 28×28 image scaled to [−100, 100] (integer percent of max |w|): its sign pattern and shape."""
+    return weight_percent(w).tolist()
+
+
+def weight_percent(w: np.ndarray) -> np.ndarray:
+    """``weight_image`` as an integer array (for ``png_uri``, without the nested list)."""
     w = np.asarray(w, dtype=np.float64)
-    m = float(np.max(np.abs(w))) or 1.0
-    return image_list(w / m)
+    return image_percent(w / (float(np.max(np.abs(w))) or 1.0))
 
 
 def image_list(x: np.ndarray) -> list:
     """A 784-vector in [0, 1] units as a 28×28 nested list of integer percent (compact JSON)."""
-    return np.rint(100 * np.asarray(x, dtype=np.float64).reshape(IMAGE_SIDE, IMAGE_SIDE)).astype(int).tolist()
+    return image_percent(x).tolist()
+
+
+def image_percent(x: np.ndarray) -> np.ndarray:
+    """A 784-vector in [0, 1] units as a 28×28 integer array of percent (``image_list`` before JSON)."""
+    return np.rint(100 * np.asarray(x, dtype=np.float64).reshape(IMAGE_SIDE, IMAGE_SIDE)).astype(int)
 
 
 def _palette(colorscale: str, n: int) -> bytes:
@@ -213,7 +227,9 @@ def png_uri(img: list | np.ndarray, colorscale: str, lo: int, hi: int) -> str:
     redraws just that image, not the whole figure as a heatmap's new z does."""
     a = np.clip(np.asarray(img, dtype=np.int64), lo, hi) - lo
     h, w = a.shape
-    raw = b"".join(b"\x00" + row.astype(np.uint8).tobytes() for row in a)  # filter type 0 per row
+    rows = np.zeros((h, w + 1), dtype=np.uint8)  # each row: filter type 0, then the palette indices
+    rows[:, 1:] = a
+    raw = rows.tobytes()
     png = (
         b"\x89PNG\r\n\x1a\n"
         + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
@@ -297,9 +313,9 @@ def pair_context(a: int, b: int, per_class: int = PER_CLASS_SHOWN) -> PairContex
 def nearest_to_centroid(X: np.ndarray, y: np.ndarray, label: float) -> int:
     """Index (within its class) of the training image closest to its class centroid: a typical digit."""
     idx = np.flatnonzero(y == label)
-    Xc = X[idx]
-    c = Xc.mean(axis=0)
-    return int(np.argmin(((Xc - c) ** 2).sum(axis=1)))
+    D = X[idx]
+    D = D - D.mean(axis=0)
+    return int(np.argmin(np.einsum("ij,ij->i", D, D)))
 
 
 def lam_index(raw: Any) -> int:

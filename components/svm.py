@@ -48,16 +48,18 @@ BAND_FILL = "rgba(213, 94, 0, 0.12)"
 IMAGES_KEY = "images"
 # Image placement on a picture subplot with axes [-0.5, 27.5] (y reversed): one cell per pixel.
 _PICTURE = dict(x=-0.5, y=-0.5, sizex=28, sizey=28, xanchor="left", yanchor="top", sizing="stretch", layer="above")
+# A plane with no points, for the figure templates (each sweep fills in its points and ranges).
+_NO_PLANE = md.PlaneFrames(*(np.zeros(0),) * 9, (0.0, 1.0), (0.0, 1.0))
 
 
-def image_uri(img: list) -> str:
+def image_uri(img: list | np.ndarray) -> str:
     """A picture (percent of full ink, ``md.image_list``) as the PNG an image heatmap would draw."""
     return md.png_uri(img, IMAGE_COLORSCALE, 0, 100)
 
 
 def weight_uri(w: np.ndarray) -> str:
-    """w as a diverging picture (``md.weight_image`` percent of max |w|)."""
-    return md.png_uri(md.weight_image(w), DIVERGING_COLORSCALE, -100, 100)
+    """w as a diverging picture (``md.weight_percent`` of max |w|)."""
+    return md.png_uri(md.weight_percent(w), DIVERGING_COLORSCALE, -100, 100)
 
 
 def add_picture(fig: go.Figure, row: int, col: int) -> None:
@@ -241,12 +243,14 @@ def plane_traces(fig: go.Figure, pf: md.PlaneFrames, y_shown: np.ndarray, row: i
 
 def plane_updates(frame: dict, y_shown: np.ndarray | list, first: int = 0) -> dict:
     """Per-trace updates of the plane panel (traces first..first+5) from a frame of mnist_data.plane_frame."""
-    v = frame["v"]
-    ys = list(y_shown)
+    v = np.asarray(frame["v"], dtype=np.float64)
+    ys = np.asarray(y_shown, dtype=np.float64)
+    if v.shape != ys.shape:
+        raise ValueError("one v per shown point expected")
     return {
         str(first): {"x": frame["band"][0], "y": frame["band"][1]},
-        str(first + 1): {"y": [vv for vv, yy in zip(v, ys, strict=True) if yy < 0]},
-        str(first + 2): {"y": [vv for vv, yy in zip(v, ys, strict=True) if yy > 0]},
+        str(first + 1): {"y": v[ys < 0].tolist()},
+        str(first + 2): {"y": v[ys > 0].tolist()},
         str(first + 3): {"x": frame["boundary"][0], "y": frame["boundary"][1]},
         str(first + 4): {"x": frame["arrow"][0], "y": frame["arrow"][1]},
         str(first + 5): {"x": frame["centroids"][0], "y": frame["centroids"][1]},
@@ -266,9 +270,69 @@ def frame_readouts(rows: md.ModelRows, k: int) -> list[str]:
     ]
 
 
-def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
-    """F10 skeleton: per-class histograms of y·d(x) with the scaled loss, and metrics against λ."""
+def loss_base(sweep: md.SweepLike, rows: md.ModelRows | None = None) -> go.Figure:
+    """F10 skeleton as a Figure (see ``loss_base_dict``)."""
+    return go.Figure(loss_base_dict(sweep))
+
+
+def loss_base_dict(sweep: md.SweepLike) -> dict:
+    """F10 skeleton: per-class histograms of y·d(x) with the scaled loss, and metrics against λ.
+
+    Plotly's validated construction (``_loss_template``) runs once per process; a sweep only fills in its data
+    and axis ranges, as plain dicts (building the figure per pair cost ~0.1 CPU-s)."""
     edges = np.asarray(sweep.hist_edges, dtype=np.float64)
+    lam = md.rounded(sweep.lam, 10)
+    err_max = float(max(np.max(sweep.err_train), np.max(sweep.err_test), 1.0)) * 1.1
+    used = np.flatnonzero((np.asarray(sweep.hist_I).sum(0) + np.asarray(sweep.hist_J).sum(0)) > 0)
+    lo, hi = (edges[used[0]], edges[used[-1] + 1]) if used.size else (edges[0], edges[-1])
+    # One fixed count axis for the whole sweep (the tallest bar of any λ): the bars grow and shrink against a
+    # still axis, and the browser redraws only the bars per slider step (no autorange, no axis redraw).
+    top = float(max(np.max(np.asarray(sweep.hist_I)), np.max(np.asarray(sweep.hist_J)), 1.0)) * 1.05
+    lam_lo, lam_hi = np.log10(float(np.min(sweep.lam))), np.log10(float(np.max(sweep.lam)))
+    pad = 0.03 * (lam_hi - lam_lo)
+    d_max = float(np.max(sweep.d_adv)) * 1.1 or 1.0
+    x_edges = md.rounded(edges, 4)
+    return _filled(
+        _loss_template(),
+        {
+            0: {"x": x_edges},
+            1: {"x": x_edges},
+            2: {"x": md.rounded(loss_z(edges), 4)},  # the loss curve's z grid: sent once, frames send only y
+            4: {"x": lam, "y": md.rounded(sweep.err_train, 3)},
+            5: {"x": lam, "y": md.rounded(sweep.err_test, 3)},
+            6: {"x": lam, "y": md.rounded(sweep.d_adv, 4)},
+            7: {"y": [0, err_max]},
+        },
+        {
+            "xaxis": [float(lo), float(hi)],
+            "yaxis": [0, top],
+            "xaxis2": [float(lam_lo - pad), float(lam_hi + pad)],
+            "yaxis3": [0, err_max],
+            "yaxis4": [0, d_max],
+        },
+    )
+
+
+def _filled(template: dict, traces: dict[int, dict], ranges: dict[str, list]) -> dict:
+    """A copy of a cached figure dict with some traces' props and some axes' ranges replaced (the template's
+    nested dicts are shared, never modified)."""
+    data = list(template["data"])
+    for i, props in traces.items():
+        data[i] = {**data[i], **props}
+    layout = dict(template["layout"])
+    for axis, rng in ranges.items():
+        layout[axis] = {**layout[axis], "range": rng}
+    return {"data": data, "layout": layout}
+
+
+def loss_z(edges: np.ndarray) -> np.ndarray:
+    """The z = y·d grid on which F10's loss curve is drawn."""
+    return np.linspace(float(edges[0]), float(edges[-1]), 121)
+
+
+@lru_cache(maxsize=1)
+def _loss_template() -> dict:
+    """F10's traces and axes without a sweep's data or ranges (``loss_base_dict`` fills them in)."""
     fig = make_subplots(
         rows=1,
         cols=2,
@@ -282,7 +346,7 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
     for cls in ("I", "J"):
         fig.add_trace(
             go.Scatter(
-                x=md.rounded(edges, 4),
+                x=[],
                 y=[],
                 mode="lines",
                 line=dict(shape="hv", width=1, color=PALETTE[cls]),
@@ -314,42 +378,19 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
         col=1,
         secondary_y=True,
     )
-    lam = md.rounded(sweep.lam, 10)
+    for name, color, line_dash in (
+        ("err_train %", PALETTE["accent"], None),
+        ("err_test %", PALETTE["purple"], None),
+        ("d_adv", PALETTE["adversarial"], "dash"),
+    ):
+        fig.add_trace(
+            go.Scatter(x=[], y=[], name=name, mode="lines", line=dict(color=color, dash=line_dash)),
+            row=1,
+            col=2,
+            secondary_y=name == "d_adv",
+        )
     fig.add_trace(
-        go.Scatter(
-            x=lam,
-            y=md.rounded(sweep.err_train, 3),
-            name="err_train %",
-            mode="lines",
-            line=dict(color=PALETTE["accent"]),
-        ),
-        row=1,
-        col=2,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=lam, y=md.rounded(sweep.err_test, 3), name="err_test %", mode="lines", line=dict(color=PALETTE["purple"])
-        ),
-        row=1,
-        col=2,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=lam,
-            y=md.rounded(sweep.d_adv, 4),
-            name="d_adv",
-            mode="lines",
-            line=dict(color=PALETTE["adversarial"], dash="dash"),
-        ),
-        row=1,
-        col=2,
-        secondary_y=True,
-    )
-    err_max = float(max(np.max(sweep.err_train), np.max(sweep.err_test), 1.0)) * 1.1
-    fig.add_trace(
-        go.Scatter(
-            x=[], y=[0, err_max], mode="lines", line=dict(color="#666", width=1), showlegend=False, hoverinfo="skip"
-        ),
+        go.Scatter(x=[], y=[], mode="lines", line=dict(color="#666", width=1), showlegend=False, hoverinfo="skip"),
         row=1,
         col=2,
     )
@@ -378,13 +419,8 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
         col=2,
         secondary_y=True,
     )
-    used = np.flatnonzero((np.asarray(sweep.hist_I).sum(0) + np.asarray(sweep.hist_J).sum(0)) > 0)
-    lo, hi = (edges[used[0]], edges[used[-1] + 1]) if used.size else (edges[0], edges[-1])
-    fig.update_xaxes(range=[float(lo), float(hi)], autorange=False, title_text="y·d(x) (signed distance)", row=1, col=1)
-    # One fixed count axis for the whole sweep (the tallest bar of any λ): the bars grow and shrink against a
-    # still axis, and the browser redraws only the bars per slider step (no autorange, no axis redraw).
-    top = float(max(np.max(np.asarray(sweep.hist_I)), np.max(np.asarray(sweep.hist_J)), 1.0)) * 1.05
-    fig.update_yaxes(range=[0, top], autorange=False, title_text="training points", row=1, col=1, secondary_y=False)
+    fig.update_xaxes(range=[0, 1], autorange=False, title_text="y·d(x) (signed distance)", row=1, col=1)
+    fig.update_yaxes(range=[0, 1], autorange=False, title_text="training points", row=1, col=1, secondary_y=False)
     fig.update_yaxes(
         range=[0, 3],
         autorange=False,
@@ -398,21 +434,10 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
         secondary_y=True,
     )
     # Fixed ranges on every axis the slider's traces use: each step then redraws only those traces.
-    lam_lo, lam_hi = np.log10(float(np.min(sweep.lam))), np.log10(float(np.max(sweep.lam)))
-    pad = 0.03 * (lam_hi - lam_lo)
-    fig.update_xaxes(
-        type="log",
-        range=[lam_lo - pad, lam_hi + pad],
-        autorange=False,
-        title_text="λ",
-        exponentformat="power",
-        row=1,
-        col=2,
-    )
-    fig.update_yaxes(range=[0, err_max], autorange=False, title_text="error (%)", row=1, col=2, secondary_y=False)
-    d_max = float(np.max(sweep.d_adv)) * 1.1 or 1.0
+    fig.update_xaxes(type="log", range=[0, 1], autorange=False, title_text="λ", exponentformat="power", row=1, col=2)
+    fig.update_yaxes(range=[0, 1], autorange=False, title_text="error (%)", row=1, col=2, secondary_y=False)
     fig.update_yaxes(
-        range=[0, d_max],
+        range=[0, 1],
         autorange=False,
         title_text="d_adv",
         showgrid=False,
@@ -423,7 +448,7 @@ def loss_base(sweep: md.SweepLike, rows: md.ModelRows) -> go.Figure:
         secondary_y=True,
     )
     fig.update_layout(legend=dict(font=dict(size=11)))
-    return fig
+    return fig.to_plotly_json()
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -439,13 +464,13 @@ def histogram_steps(counts: np.ndarray) -> list[int]:
 
 def loss_updates(rows: md.ModelRows, k: int, loss: str, edges: np.ndarray) -> dict:
     """Per-trace updates of F10 for model k."""
-    z = np.linspace(float(edges[0]), float(edges[-1]), 121)
+    z = loss_z(edges)  # the curve's x is in the base figure (loss_base_dict)
     t = 1.0 / float(rows.w_norm[k])
     lam = float(rows.lam[k])
     return {
         "0": {"y": histogram_steps(rows.hist_I[k])},
         "1": {"y": histogram_steps(rows.hist_J[k])},
-        "2": {"x": md.rounded(z, 4), "y": md.rounded(np.minimum(md.loss_curve(loss, float(rows.w_norm[k]), z), 50), 3)},
+        "2": {"y": md.compact(md.rounded(np.minimum(md.loss_curve(loss, float(rows.w_norm[k]), z), 50), 3))},
         "3": {"x": [round(t, 5), round(t, 5)]},
         "7": {"x": [lam, lam]},
         "8": {"x": [lam, lam], "y": md.rounded([rows.err_train[k], rows.err_test[k]], 3)},
@@ -454,7 +479,23 @@ def loss_updates(rows: md.ModelRows, k: int, loss: str, edges: np.ndarray) -> di
 
 
 def plane_base(pf: md.PlaneFrames, y_shown: np.ndarray) -> go.Figure:
+    """F11 skeleton as a Figure (see ``plane_base_dict``)."""
+    return go.Figure(plane_base_dict(pf, y_shown))
+
+
+def plane_base_dict(pf: md.PlaneFrames, y_shown: np.ndarray) -> dict:
     """F11 skeleton: the tilting plane (traces 0–5) and the weight vector as a 28×28 picture (layout image 0)."""
+    u = np.asarray(md.rounded(pf.u, 3))
+    y_shown = np.asarray(y_shown)
+    return _filled(
+        _plane_template(),
+        {1: {"x": u[y_shown == -1.0].tolist()}, 2: {"x": u[y_shown == 1.0].tolist()}},
+        {"xaxis": list(pf.u_range), "yaxis": list(pf.v_range)},
+    )
+
+
+@lru_cache(maxsize=1)
+def _plane_template() -> dict:
     fig = make_subplots(
         rows=1,
         cols=2,
@@ -463,11 +504,11 @@ def plane_base(pf: md.PlaneFrames, y_shown: np.ndarray) -> go.Figure:
         subplot_titles=("", "w as an image (blue +, red −)"),
     )
     base_layout(fig, height=440)
-    plane_traces(fig, pf, y_shown)
+    plane_traces(fig, _NO_PLANE, np.zeros(0))
     fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
     image_axes(fig, 1, 2)
     add_picture(fig, 1, 2)
-    return fig
+    return fig.to_plotly_json()
 
 
 def image_axes(fig: go.Figure, row: int, col: int) -> None:
@@ -489,8 +530,19 @@ def _axis_name(fig: go.Figure, row: int, col: int) -> str:
 
 
 def mirror_base(pf: md.PlaneFrames) -> go.Figure:
+    """F12 skeleton as a Figure (see ``mirror_base_dict``)."""
+    return go.Figure(mirror_base_dict(pf))
+
+
+def mirror_base_dict(pf: md.PlaneFrames) -> dict:
     """F12 skeleton: x, y and their mirrors in the plane (traces 0–3) and as pictures (layout images 0–3:
     x, x_m, y, y_m)."""
+    return _filled(_mirror_template(), {}, {"xaxis": list(pf.u_range), "yaxis": list(pf.v_range)})
+
+
+@lru_cache(maxsize=1)
+def _mirror_template() -> dict:
+    pf = _NO_PLANE
     fig = make_subplots(
         rows=2,
         cols=3,
@@ -559,7 +611,7 @@ def mirror_base(pf: md.PlaneFrames) -> go.Figure:
     for r, c in ((1, 2), (1, 3), (2, 2), (2, 3)):
         image_axes(fig, r, c)
         add_picture(fig, r, c)
-    return fig
+    return fig.to_plotly_json()
 
 
 def pick_image(ctx_: md.PairContext, label: float, image_set: str, index: int | None) -> tuple[np.ndarray, int, str]:
@@ -594,7 +646,7 @@ def mirror_frames(rows: md.ModelRows, pf: md.PlaneFrames, x: np.ndarray, y: np.n
                         "x": [None if v is None else round(float(v), 3) for v in seg_x],
                         "y": [None if v is None else round(float(v), 3) for v in seg_y],
                     },
-                    IMAGES_KEY: {"1": image_uri(md.image_list(xm)), "3": image_uri(md.image_list(ym))},
+                    IMAGES_KEY: {"1": image_uri(md.image_percent(xm)), "3": image_uri(md.image_percent(ym))},
                 },
                 "ro": [f"{np.linalg.norm(x - xm):.3f}", f"{np.linalg.norm(y - ym):.3f}"],
             }
@@ -632,9 +684,9 @@ def sweep_payload(sweep: md.SweepLike, cx: md.PairContext) -> dict:
         "pair": [int(sweep.a), int(sweep.b)],
         "loss": sweep.loss,
         "base": {
-            "loss": loss_base(sweep, rows).to_plotly_json(),
-            "plane": plane_base(pf, y_shown).to_plotly_json(),
-            "mirror": mirror_base(pf).to_plotly_json(),
+            "loss": loss_base_dict(sweep),
+            "plane": plane_base_dict(pf, y_shown),
+            "mirror": mirror_base_dict(pf),
         },
         "frames": model_frames(rows, pf, y_shown, sweep.loss, edges),
     }
