@@ -17,6 +17,9 @@
 from __future__ import annotations
 
 import functools
+import gzip
+import hashlib
+import json
 import logging
 import os
 import sys
@@ -308,6 +311,20 @@ def _error(status: int, message: str) -> Response:
 # --------------------------------------------------------------------------- layout response
 
 
+def _accepts_gzip() -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
+def _encoded_response(gzipped: bytes, plain: bytes | None, mimetype: str) -> Response:
+    """A response from bytes compressed once in advance: the gzip bytes, or ``plain`` for a client that
+    does not accept gzip (flask-compress leaves responses with a Content-Encoding alone)."""
+    resp = Response(gzipped if plain is None else plain, mimetype=mimetype)
+    if plain is None:
+        resp.headers["Content-Encoding"] = "gzip"
+    resp.headers["Vary"] = "Accept-Encoding"
+    return resp
+
+
 class LayoutCache:
     """The encoded ``/_dash-layout`` answer, kept per process for ``L2_LAYOUT_CACHE_S`` seconds (0 = off).
 
@@ -334,9 +351,6 @@ class LayoutCache:
             resp = self.view()
             if not isinstance(resp, Response) or resp.status_code != 200:
                 return resp  # an error is never cached
-            import gzip
-            import hashlib
-
             data = resp.get_data()
             entry = {
                 "at": time.monotonic(),
@@ -352,11 +366,8 @@ class LayoutCache:
         entry = self._fresh() or self._build()
         if isinstance(entry, Response):
             return entry
-        gz = "gzip" in request.headers.get("Accept-Encoding", "").lower()
-        resp = Response(entry["gzip"] if gz else entry["data"], mimetype=entry["mimetype"])
-        if gz:  # compressed here once; flask-compress leaves responses with a Content-Encoding alone
-            resp.headers["Content-Encoding"] = "gzip"
-        resp.headers["Vary"] = "Accept-Encoding"
+        gz = _accepts_gzip()
+        resp = _encoded_response(entry["gzip"], entry["data"] if not gz else None, entry["mimetype"])
         resp.headers["Cache-Control"] = "no-cache"  # the browser may keep it but asks (If-None-Match) first
         resp.set_etag(entry["etag"] + (":gzip" if gz else ""))
         return resp.make_conditional(request)
@@ -403,9 +414,6 @@ class SharedAnswers:
     def key(self, body: Any) -> str | None:
         if not self.outputs or not isinstance(body, dict) or not (_output_ids(body.get("output")) & self.outputs):
             return None
-        import hashlib
-        import json
-
         try:
             blob = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=True)
         except (TypeError, ValueError):
@@ -419,20 +427,11 @@ class SharedAnswers:
             return None
         if not isinstance(stored, bytes):
             return None
-        import gzip
-
-        if "gzip" in request.headers.get("Accept-Encoding", "").lower():
-            resp = Response(stored, mimetype="application/json")
-            resp.headers["Content-Encoding"] = "gzip"
-            resp.headers["Vary"] = "Accept-Encoding"
-            return resp
-        return Response(gzip.decompress(stored), mimetype="application/json")
+        return _encoded_response(stored, None if _accepts_gzip() else gzip.decompress(stored), "application/json")
 
     def store(self, key: str, resp: Response) -> None:
         if resp.status_code != 200 or resp.mimetype != "application/json" or "Content-Encoding" in resp.headers:
             return
-        import gzip
-
         try:
             cache.set(key, gzip.compress(resp.get_data(), 6, mtime=0), timeout=self.ttl)
         except Exception as exc:  # noqa: BLE001 — a full or read-only cache only costs speed

@@ -270,11 +270,6 @@ def frame_readouts(rows: md.ModelRows, k: int) -> list[str]:
     ]
 
 
-def loss_base(sweep: md.SweepLike, rows: md.ModelRows | None = None) -> go.Figure:
-    """F10 skeleton as a Figure (see ``loss_base_dict``)."""
-    return go.Figure(loss_base_dict(sweep))
-
-
 def loss_base_dict(sweep: md.SweepLike) -> dict:
     """F10 skeleton: per-class histograms of y·d(x) with the scaled loss, and metrics against λ.
 
@@ -478,11 +473,6 @@ def loss_updates(rows: md.ModelRows, k: int, loss: str, edges: np.ndarray) -> di
     }
 
 
-def plane_base(pf: md.PlaneFrames, y_shown: np.ndarray) -> go.Figure:
-    """F11 skeleton as a Figure (see ``plane_base_dict``)."""
-    return go.Figure(plane_base_dict(pf, y_shown))
-
-
 def plane_base_dict(pf: md.PlaneFrames, y_shown: np.ndarray) -> dict:
     """F11 skeleton: the tilting plane (traces 0–5) and the weight vector as a 28×28 picture (layout image 0)."""
     u = np.asarray(md.rounded(pf.u, 3))
@@ -527,11 +517,6 @@ def image_axes(fig: go.Figure, row: int, col: int) -> None:
 def _axis_name(fig: go.Figure, row: int, col: int) -> str:
     ref = fig.get_subplot(row, col)
     return ref.xaxis.plotly_name.replace("axis", "")
-
-
-def mirror_base(pf: md.PlaneFrames) -> go.Figure:
-    """F12 skeleton as a Figure (see ``mirror_base_dict``)."""
-    return go.Figure(mirror_base_dict(pf))
 
 
 def mirror_base_dict(pf: md.PlaneFrames) -> dict:

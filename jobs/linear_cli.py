@@ -16,7 +16,6 @@ import argparse
 import contextlib
 import importlib
 import json
-import math
 import os
 import shlex
 import sys
@@ -40,12 +39,9 @@ def _cli_error(msg: str) -> Exception:
 def parse_lambda(text: str) -> float:
     """A λ from the command line: a finite number > 0, else a clear error."""
     try:
-        lam = float(text)
-    except (TypeError, ValueError):
-        raise _cli_error(f"--lam must be a number, got {text!r}") from None
-    if not math.isfinite(lam) or lam <= 0:
-        raise _cli_error(f"--lam must be a finite number > 0, got {text}")
-    return lam
+        return config.check_lambda(text, "--lam")
+    except ValueError as exc:
+        raise _cli_error(str(exc)) from None
 
 
 def _pair(values: list[str]) -> tuple[int, int]:

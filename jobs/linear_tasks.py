@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 from jobs.tasks import task
@@ -32,15 +31,7 @@ def validate_fit_params(params: dict) -> tuple[int, int, str, float]:
     loss = params["loss"]
     if loss not in config.LOSSES:
         raise ValueError(f"unknown loss {loss!r}; use one of {', '.join(config.LOSSES)}")
-    lam = params["lam"]
-    if isinstance(lam, bool):
-        raise ValueError(f"lam must be a number > 0, got {lam!r}")
-    try:
-        lam = float(lam)
-    except (TypeError, ValueError):
-        raise ValueError(f"lam must be a number > 0, got {params['lam']!r}") from None
-    if not math.isfinite(lam) or lam <= 0:
-        raise ValueError(f"lam must be a finite number > 0, got {params['lam']!r}")
+    lam = config.check_lambda(params["lam"])
     if not (1e-8 <= lam <= 1e4):
         raise ValueError(f"lam must lie in [1e-8, 1e4], got {lam:g}")
     return a, b, loss, lam

@@ -79,6 +79,22 @@ def parse_pair(text: str) -> tuple[int, int]:
     return check_pair(a, b)
 
 
+def check_lambda(value, name: str = "lam") -> float:
+    """A regularization strength: a finite number > 0 (a number-like string is fine, a bool is not);
+    raise ValueError naming ``name`` otherwise."""
+    import math
+
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        lam = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number > 0, got {value!r}") from None
+    if not math.isfinite(lam) or lam <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return lam
+
+
 def check_pair(a: int, b: int) -> tuple[int, int]:
     """Validate two digits and return them sorted; raise ValueError with a clear message."""
     for d in (a, b):

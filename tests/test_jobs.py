@@ -13,6 +13,7 @@ import random
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -309,14 +310,7 @@ def test_job_of_a_dead_web_process_is_reported_then_restarts(jobenv, monkeypatch
     assert queue.queue_depth() == 0
     # The orphaned job process notices that its supervisor is gone and ends itself.
     pid = queue.store().get(key)["pid"]
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
+    if not _ends_within(pid, 10, 0.1):
         os.kill(pid, signal.SIGKILL)
         raise AssertionError("the orphaned job process outlived its supervisor")
     again = queue.submit("test-sleep", {"log": str(log), "steps": 20, "dt": 0.25})
@@ -324,14 +318,20 @@ def test_job_of_a_dead_web_process_is_reported_then_restarts(jobenv, monkeypatch
     assert wait_done(key)["state"] == "done"
 
 
+def _ends_within(pid: int, seconds: float, period: float) -> bool:
+    """Whether process `pid` is gone within `seconds` (polled every `period`)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(period)
+    return False
+
+
 def test_job_process_exits_when_its_supervisor_dies():
     """A job child runs in its own session; it must not outlive the process that supervises it."""
-    import os
-    import subprocess
-    import sys
-    import textwrap
-    import time
-
     spawn = textwrap.dedent("""
         import os, subprocess, sys
         child = ("import time; from jobs.queue import _exit_with_parent; "
@@ -341,15 +341,8 @@ def test_job_process_exits_when_its_supervisor_dies():
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(p.pid, flush=True)
     """)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run([sys.executable, "-c", spawn], capture_output=True, text=True, cwd=root, timeout=60)
+    out = subprocess.run([sys.executable, "-c", spawn], capture_output=True, text=True, cwd=ROOT, timeout=60)
     pid = int(out.stdout.split()[0])
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.2)
-    os.kill(pid, 9)
-    raise AssertionError("the orphaned job process kept running")
+    if not _ends_within(pid, 20, 0.2):
+        os.kill(pid, 9)
+        raise AssertionError("the orphaned job process kept running")
