@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from components.prose import prose_html
+
 # Okabe–Ito: a colour-blind-safe qualitative palette.  Class I (y = −1) is orange, class J (y = +1)
 # is blue everywhere in the article; boundaries are black, adversarial things vermillion.
 PALETTE = {
@@ -101,8 +103,8 @@ def figure_block(fig_id: str, title: str, body: Sequence, caption: str, controls
 
 
 def markdown(text: str, **kwargs) -> dcc.Markdown:
-    """Prose with $…$ / $$…$$ equations typeset by MathJax (dcc.Markdown(mathjax=True))."""
-    return dcc.Markdown(text, mathjax=True, className="prose", **kwargs)
+    """Prose with $…$ / $$…$$ equations, typeset on the server as MathML (components.prose; no MathJax)."""
+    return dcc.Markdown(prose_html(text), dangerously_allow_html=True, className="prose", **kwargs)
 
 
 def section(sec_id: str, title: str, children: Sequence) -> html.Section:

@@ -272,7 +272,7 @@ approach $\|w\|\max(-z, 0)$: correctly classified images cost (almost) nothing a
 $\|w\|$ times its distance beyond the boundary. Minimizing the loss then means minimizing the **error distance**
 
 $$
-d_{err} = \frac{1}{n}\sum_{x \text{ misclassified}} -y\, d(x),
+d_{err} = \frac{1}{n}\sum_{x \text{ misclassified}} {-y}\, d(x),
 $$
 
 the average depth of the mistakes.[²](#fn-asymptotic)
@@ -299,9 +299,11 @@ $j$ be the centroids of classes $I$ and $J$ (with $n/2$ images each), $\hat w = 
 between $w$ and $j - i$. Then
 
 $$
-d_{adv} = \frac{1}{n}\sum_x y\,\frac{w\cdot x + b}{\|w\|}
-= \frac{1}{2}\Big(\hat w\cdot j + \tfrac{b}{\|w\|}\Big) - \frac{1}{2}\Big(\hat w\cdot i + \tfrac{b}{\|w\|}\Big)
-= \frac{1}{2}\,\hat w\cdot(j - i) = \frac{1}{2}\,\|j - i\|\cos\theta .
+\begin{align*}
+d_{adv} &= \frac{1}{n}\sum_x y\,\frac{w\cdot x + b}{\|w\|}
+= \frac{1}{2}\Big(\hat w\cdot j + \tfrac{b}{\|w\|}\Big) - \frac{1}{2}\Big(\hat w\cdot i + \tfrac{b}{\|w\|}\Big) \\
+&= \frac{1}{2}\,\hat w\cdot(j - i) = \frac{1}{2}\,\|j - i\|\cos\theta .
+\end{align*}
 $$
 
 The bias cancels and only the angle is left. Two consequences follow at once.

@@ -40,7 +40,7 @@ def shoot(url: str, out: Path = OUT) -> list[Path]:
             page = browser.new_page(viewport={"width": width, "height": 900})
             page.goto(url, timeout=120_000)
             ids = wait_painted(page)
-            time.sleep(1.5)  # let MathJax and the last clientside callbacks settle
+            time.sleep(1.5)  # let the math font and the last clientside callbacks settle
             if width == 1440:
                 for fig_id in ids:
                     path = out / f"{fig_id}.png"

@@ -80,6 +80,11 @@ def test_page_loads_cleanly_and_every_figure_paints(page, mnist_url):
     assert page.get_attribute("#credit-original", "href") == "https://thomas-tanay.github.io/post--L2-regularization/"
     assert page.get_attribute("#credit-paper", "href") == "https://arxiv.org/abs/1806.11186"
     assert page.locator("#page-notice").is_hidden()
+    # equations: MathML typeset on the server, so no MathJax script and no raw LaTeX anywhere in the prose
+    assert page.locator(".prose math").count() > 100 and page.locator("mjx-container, code.tex").count() == 0
+    prose = page.evaluate("() => [...document.querySelectorAll('.prose')].map(e => e.innerText).join(' ')")
+    assert "$" not in prose and "\\frac" not in prose and "\\|" not in prose
+    assert not page.evaluate("() => performance.getEntriesByType('resource').some(e => /mathjax/i.test(e.name))")
     for rid in ("ro-hero-err", "ro-hero-dadv", "ro-hero-theta", "ro-svm-dadv", "ro-svm-err-test", "ro-svm-theta"):
         assert text(page, rid) not in ("", "–"), rid
     assert page.problems == []

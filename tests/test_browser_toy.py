@@ -34,11 +34,18 @@ def _open(page, url):
 
 def test_figures_paint_and_equations_render(live_server, page):
     _open(page, live_server)
-    page.wait_for_function("() => document.querySelectorAll('#toy mjx-container').length > 5", timeout=60_000)
+    # equations are MathML from the server (components/prose.py), drawn by the browser: no MathJax at all
+    assert page.locator("#toy math").count() > 5 and page.locator("#linear math").count() > 5
+    assert page.locator("#linear math[display=block]").count() >= 4
+    assert page.evaluate("() => document.querySelector('#linear mfrac').namespaceURI") == (
+        "http://www.w3.org/1998/Math/MathML")
+    assert page.locator("code.tex, mjx-container").count() == 0
     for sec in ("intro", "toy", "linear", "neural", "closing"):
         text = page.inner_text(f"#{sec}")
-        assert "$$" not in text and "\\frac" not in text and "\\theta" not in text, f"raw LaTeX visible in #{sec}"
-    assert page.locator("#linear mjx-container").count() > 5
+        assert "$" not in text and "\\" not in text, f"raw LaTeX visible in #{sec}"
+    fraction = page.locator("#linear mfrac").first.bounding_box()  # laid out as a fraction: taller than a line
+    assert fraction and fraction["height"] > 20
+    assert not page.evaluate("() => performance.getEntriesByType('resource').some(e => /mathjax/i.test(e.name))")
     assert page.locator("#closing a[href='https://thomas-tanay.github.io/post--L2-regularization/']").count() >= 1
     assert page.locator("#closing a[href='https://arxiv.org/abs/1806.11186']").count() >= 1
     assert page.locator("#closing #ref-szegedy2014").count() == 1 and page.locator("#fn-lambda").count() == 1

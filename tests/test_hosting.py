@@ -258,7 +258,7 @@ def test_gunicorn_entry_point(tmp_path):
 
 @pytest.mark.browser
 def test_page_renders_under_the_security_headers(live_server, page):
-    """The real page under our CSP: no violations, plots drawn, MathJax typeset, no server errors.
+    """The real page under our CSP: no violations, plots drawn, equations (MathML) there, no server errors.
 
     (Other console errors are the page's own business, checked by tests/test_browser_page*; run with
     L2_CSP=0 to compare — they must not depend on these headers.)
@@ -268,7 +268,7 @@ def test_page_renders_under_the_security_headers(live_server, page):
     resp = page.goto(live_server, wait_until="load", timeout=120_000)
     assert "content-security-policy" in {k.lower() for k in resp.headers}
     page.wait_for_selector("#react-entry-point .js-plotly-plot", timeout=90_000)
-    page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.prose math').length > 0", timeout=60_000)
     page.wait_for_timeout(3000)
     assert not csp_violations, csp_violations
     blocked = [p for p in page.problems if "Refused to" in p or "unsafe-" in p or p.startswith("http 5")]
