@@ -28,6 +28,9 @@ page.register(app)
 
 
 if __name__ == "__main__":
+    from jobs.web_cli import start_warming
+
+    start_warming()  # the MNIST views' 90 (pair, loss) answers, built in the background (L2_WARM_ANSWERS=0: not)
     app.run(
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "8050")),

@@ -36,6 +36,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 control_socket_disable = os.environ.get("L2_GUNICORN_CONTROL", "0").strip() != "1"
 
 
+def when_ready(server) -> None:
+    """Before the workers take requests: start building the MNIST views' answer files in the background."""
+    from jobs.web_cli import start_warming
+
+    start_warming()
+
+
 def post_worker_init(worker) -> None:
     """With L2_WARMUP=1: build the page once before this worker takes requests (first student waits less)."""
     if os.environ.get("L2_WARMUP", "0").strip() != "1":

@@ -537,6 +537,22 @@ def install(app) -> None:
         body["status"] = "ok" if report.get("ok") is not False else "degraded"
         return jsonify(body)
 
+    @server.route("/svm-data/<pair>/<loss>")
+    def svm_data(pair: str, loss: str):
+        """A (pair, loss) answer file of the MNIST views (components.svm.answer_gz), gzipped once in advance.
+
+        Its URL carries the answer's version (``?v=``): a matching one may be kept by the browser for a day;
+        anything else (an old page after a recompute) gets the current answer, not to be stored."""
+        from components import svm
+
+        status, gz = svm.answer_gz(pair, loss)
+        plain = None if _accepts_gzip() else gzip.decompress(gz)
+        resp = _encoded_response(gz, plain, "application/json")
+        resp.status_code = status
+        current = status == 200 and request.args.get("v") == svm.answer_key()
+        resp.headers["Cache-Control"] = "public, max-age=86400, immutable" if current else "no-store"
+        return resp
+
     cache_layout(app)
     ARTIFACTS.get()  # start the first check now, in the background
 

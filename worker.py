@@ -17,7 +17,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("jobs.linear_cli", "jobs.lenet_cli", "jobs.queue_cli")
+COMMAND_MODULES = ("jobs.linear_cli", "jobs.lenet_cli", "jobs.queue_cli", "jobs.web_cli")
 
 if __name__ == "__main__":
     # Under `python -m worker` this module is __main__; command modules that `import worker` must get

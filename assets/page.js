@@ -188,6 +188,60 @@
     return figs.concat(texts(SVM_RO, fr.ro.concat(mf ? mf.ro : ["–", "–"]), figs), [slid && custom ? null : NU()]);
   }
 
+  // A pair or loss change (components/svm.py): fetch the (pair, loss) answer file (every frame and the typical
+  // images' mirrors), which the browser's HTTP cache and every server process share.  With chosen images (an index
+  // or a test image) the server callback computes their mirrors instead (store-svm-pair-request).
+  let pairSeq = 0;
+  const answers = new Map(); // url → parsed answer, the last few (a pair seen again costs no download or parse)
+  const KEEP_ANSWERS = 6;
+
+  function isTypical(set, index) {
+    return (set === null || set === undefined || set === "train") && (index === null || index === undefined || index === "");
+  }
+
+  function failed(src, message) {
+    // The server's message figure (components.svm.message_figure) with this message, in all three views.
+    const fig = JSON.parse(JSON.stringify(src.message));
+    fig.layout.annotations[0].text = message;
+    return {frames: {error: message, figs: {loss: fig, plane: fig, mirror: fig}}, mirror: null, note: ""};
+  }
+
+  async function fetchAnswer(url) {
+    const r = await fetch(url, {credentials: "same-origin"});
+    let ans = null;
+    try {
+      ans = await r.json();
+    } catch (err) {
+      ans = null;
+    }
+    if (!ans || !ans.frames) throw new Error("the server answered " + r.status);
+    if (r.ok) {
+      answers.set(url, ans);
+      while (answers.size > KEEP_ANSWERS) answers.delete(answers.keys().next().value);
+    }
+    return ans; // a bad choice or a missing sweep: its frames say so in the three views
+  }
+
+  async function loadPair(pair, loss, xset, xi, yset, yi, src) {
+    const seq = ++pairSeq;
+    if (!(isTypical(xset, xi) && isTypical(yset, yi)) || !src || !src.url) {
+      return [NU(), NU(), NU(), {pair: pair, loss: loss, seq: seq}];
+    }
+    const url = src.url + "/" + encodeURIComponent(String(pair)) + "/" + encodeURIComponent(String(loss)) +
+      "?v=" + encodeURIComponent(String(src.v || ""));
+    let ans = answers.get(url);
+    if (!ans) {
+      try {
+        ans = await fetchAnswer(url);
+      } catch (err) {
+        ans = failed(src, "The " + loss + " sweep of " + pair + " could not be loaded (" + err.message +
+          "). Choose it again in a moment.");
+      }
+    }
+    if (seq !== pairSeq) return [NU(), NU(), NU(), NU()]; // a later choice is on its way
+    return [ans.frames, ans.mirror, ans.note || "", NU()];
+  }
+
   let pendingUrl = null, urlTimer = null;
   function writeUrl(keys) {
     // keys: query keys in the order of the remaining arguments (the controls' values).
@@ -214,6 +268,7 @@
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    l2page: {apply: apply, hero: hero, svm: svm, writeUrl: writeUrl, heroLane: heroLane, svmLane: svmLane},
+    l2page: {apply: apply, hero: hero, svm: svm, writeUrl: writeUrl, heroLane: heroLane, svmLane: svmLane,
+      loadPair: loadPair},
   });
 })();

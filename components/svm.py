@@ -1,16 +1,25 @@
 """§2 (end): linear SVM and logistic regression on an MNIST digit pair — three linked views (F10–F12).
 
-A server callback computes every frame of a (pair, loss) sweep once into ``store-svm-frames``; the
-λ slider only picks a frame in the browser (assets/page.js).  A λ between grid points is fitted by
+Every frame of a (pair, loss) sweep, with the mirror frames of the typical images, is built once into a
+gzipped JSON file under L2_CACHE_DIR (``answer_gz``) and served at ``/svm-data/<pair>/<loss>?v=<key>``
+(serving.py): a pair or loss change is a fetch in the browser (assets/page.js ``loadPair``) that the HTTP cache
+and every web process share; ``python -m worker warm-answers`` (started with the server) builds all 90 ahead.
+The λ slider only picks a frame in the browser (assets/page.js).  A λ between grid points is fitted by
 the worker (job kind ``fit-lambda``) and shown as one extra frame; the mirror view's images can be
 any training or test image, with mirrors computed here from the current w.
 """
 
 from __future__ import annotations
 
+import fcntl
+import gzip
+import json
 import logging
 import math
+import threading
+from collections import OrderedDict
 from functools import lru_cache
+from pathlib import Path
 
 import dash
 import numpy as np
@@ -31,7 +40,8 @@ from components.common import (
     section,
     slider,
 )
-from components.frames import fast_lane
+from components.frames import fast_lane, source_digest
+from jobs.artifacts import atomic_write_bytes
 from models import config
 
 log = logging.getLogger(__name__)
@@ -812,6 +822,144 @@ def initial_stores() -> tuple[dict, dict | None, str]:
 
 
 # ----------------------------------------------------------------------------------------------
+# A (pair, loss) answer as a file: built once (by any process), served to every browser
+
+
+DATA_URL = "/svm-data"
+# What the answer is made from: this module, the figure helpers and geometry it uses (hashed at import).
+_CODE_KEY = source_digest(
+    __file__,
+    md.__file__,
+    Path(__file__).with_name("common.py"),
+    Path(md.__file__).parents[1] / "models" / "geometry.py",
+)
+_ANSWER_MEMO: OrderedDict[tuple, bytes] = OrderedDict()
+_MEMO_ITEMS = 24
+_MEMO_LOCK = threading.Lock()
+_manifest_seen: tuple = (None, "")
+
+
+def answer_key() -> str:
+    """The version of every (pair, loss) answer: the code's digest and the sweeps manifest's (a recomputed sweep
+    rewrites the manifest, so its answers get a new key and URL)."""
+    global _manifest_seen
+    manifest = config.PRECOMPUTED / "sweeps" / "manifest.json"
+    try:
+        st = manifest.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return _CODE_KEY + "-nomanifest"
+    if _manifest_seen[0] != stamp:
+        import hashlib
+
+        _manifest_seen = (stamp, hashlib.sha256(manifest.read_bytes()).hexdigest()[:12])
+    return f"{_CODE_KEY}-{_manifest_seen[1]}"
+
+
+def answer_path(a: int, b: int, loss: str, key: str | None = None) -> Path:
+    return config.CACHE_DIR / "svm" / (key or answer_key()) / f"{a}-{b}-{loss}.json.gz"
+
+
+def pair_answer(a: int, b: int, loss: str) -> dict:
+    """What the browser needs after a pair/loss change: every frame, and the typical images' mirror frames."""
+    frames = cached_payload(a, b, loss)
+    mirror, note = _typical_mirrors(f"{a}-{b}", loss)
+    return {"frames": frames, "mirror": mirror, "note": note}
+
+
+def _encode(obj: dict) -> bytes:
+    return gzip.compress(json.dumps(obj, separators=(",", ":")).encode(), compresslevel=6, mtime=0)
+
+
+def _remember(key: tuple, data: bytes) -> bytes:
+    with _MEMO_LOCK:
+        _ANSWER_MEMO[key] = data
+        _ANSWER_MEMO.move_to_end(key)
+        while len(_ANSWER_MEMO) > _MEMO_ITEMS:
+            _ANSWER_MEMO.popitem(last=False)
+    return data
+
+
+def cached_answer_gz(a: int, b: int, loss: str) -> bytes:
+    """The gzipped JSON answer of a shipped (pair, loss): memory, else the cache file, else built and written.
+
+    Processes that want the same missing file wait on a lock file for the first one, which builds it (an answer
+    costs ~0.2–0.5 s of CPU); readers never see a half-written file.  Raises like ``cached_payload``."""
+    key = answer_key()
+    memo_key = (key, a, b, loss)
+    with _MEMO_LOCK:
+        if memo_key in _ANSWER_MEMO:
+            _ANSWER_MEMO.move_to_end(memo_key)
+            return _ANSWER_MEMO[memo_key]
+    path = answer_path(a, b, loss, key)
+    try:
+        return _remember(memo_key, path.read_bytes())
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_suffix(".lock"), "a+b")  # noqa: SIM115 — held until the file exists
+    except OSError as exc:  # a read-only cache only costs speed
+        log.warning("cannot cache %s: %s", path, exc)
+        return _remember(memo_key, _encode(pair_answer(a, b, loss)))
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _remember(memo_key, path.read_bytes())  # another process built it meanwhile
+        except OSError:
+            pass
+        data = _encode(pair_answer(a, b, loss))
+        try:
+            atomic_write_bytes(path, data)
+            # Waiters re-read the answer once they hold the lock, and later callers find the answer first.
+            Path(lock.name).unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("cannot cache %s: %s", path, exc)
+        return _remember(memo_key, data)
+
+
+def answer_gz(pair: str, loss: str) -> tuple[int, bytes]:
+    """(HTTP status, gzipped JSON) for the URL's pair and loss; never raises.  A bad choice or a missing
+    sweep answers with frames that make all three views say what went wrong (and is not cached)."""
+    try:
+        a, b = config.parse_pair(pair)
+        loss = parse_loss(loss)
+    except (ValueError, TypeError) as exc:
+        return 400, _encode({"frames": error_payload(f"Invalid choice: {exc}"), "mirror": None, "note": ""})
+    try:
+        return 200, cached_answer_gz(a, b, loss)
+    except Exception as exc:  # noqa: BLE001 — any artifact problem becomes a message, not a traceback
+        log.warning("sweep %s-%s %s unavailable: %s", a, b, loss, exc)
+        return 503, _encode({"frames": error_payload(describe_error(exc, a, b, loss)), "mirror": None, "note": ""})
+
+
+def warm_answers(pairs=None, losses=("hinge", "logistic"), report=None) -> dict:
+    """Build every missing answer file (``python -m worker warm-answers``; the servers start it in the background).
+
+    Returns counts {built, present, failed}.  Only this process's memory is used; the files are what matter."""
+    counts = {"built": 0, "present": 0, "failed": 0}
+    key = answer_key()
+    for a, b in pairs or config.PAIRS:
+        for loss in losses:
+            if answer_path(a, b, loss, key).exists():
+                counts["present"] += 1
+                continue
+            try:
+                cached_answer_gz(a, b, loss)
+                counts["built"] += 1
+            except Exception as exc:  # noqa: BLE001 — a missing sweep is reported, the others still get built
+                counts["failed"] += 1
+                if report:
+                    report(f"{a}-{b} {loss}: {exc}")
+            # One (pair, loss) at a time: drop the per-process caches so memory stays flat over 90 answers.
+            for fn in (cached_payload, grid, _typical_mirrors):
+                getattr(fn, "cache_clear", lambda: None)()
+            with _MEMO_LOCK:
+                _ANSWER_MEMO.clear()
+    return counts
+
+
+# ----------------------------------------------------------------------------------------------
 # Layout
 
 PAIR_OPTIONS = [{"label": f"{a} vs {b}", "value": f"{a}-{b}"} for a, b in config.PAIRS]
@@ -928,6 +1076,13 @@ def layout() -> html.Section:
     stores = [
         dcc.Store(id="store-svm-frames", data=frames0),
         dcc.Store(id="store-svm-mirror", data=mirror0),
+        # Where a pair/loss answer is fetched from (assets/page.js loadPair), and the request for the server
+        # callback when chosen images need their mirrors computed with the new pair.
+        dcc.Store(
+            id="store-svm-src",
+            data={"url": DATA_URL, "v": answer_key(), "message": message_figure("…").to_plotly_json()},
+        ),
+        dcc.Store(id="store-svm-pair-request"),
         dcc.Store(id="store-svm-custom"),
         dcc.Store(id="store-svm-job"),
         dcc.Interval(id="svm-job-poll", interval=400, disabled=True),
@@ -970,20 +1125,38 @@ def layout() -> html.Section:
 # Callbacks
 
 
-@dash.callback(
+# The chosen images (x set, x index, y set, y index), as the callbacks that need them read them.
+IMAGE_STATES = [State(f"ctl-svm-{which}-{prop}", "value") for which in "xy" for prop in ("set", "index")]
+
+# New pair or loss: the browser fetches the answer file (frames + typical mirrors) itself; with chosen images
+# it asks the server callback below instead, which computes their mirrors with the new pair.
+dash.clientside_callback(
+    dash.ClientsideFunction(namespace="l2page", function_name="loadPair"),
     Output("store-svm-frames", "data"),
     Output("store-svm-mirror", "data"),
     Output("ro-svm-img-note", "children"),
+    Output("store-svm-pair-request", "data"),
     Input("ctl-svm-pair", "value"),
     Input("ctl-svm-loss", "value"),
-    State("ctl-svm-x-set", "value"),
-    State("ctl-svm-x-index", "value"),
-    State("ctl-svm-y-set", "value"),
-    State("ctl-svm-y-index", "value"),
+    *IMAGE_STATES,
+    State("store-svm-src", "data"),
     prevent_initial_call=True,  # the default view comes with the page (initial_stores)
 )
-def load_pair(pair, loss, xset, xi, yset, yi):
-    """New pair or loss: every frame of its sweep and the mirror frames, in one answer (no half-updated view)."""
+
+
+@dash.callback(
+    Output("store-svm-frames", "data", allow_duplicate=True),
+    Output("store-svm-mirror", "data", allow_duplicate=True),
+    Output("ro-svm-img-note", "children", allow_duplicate=True),
+    Input("store-svm-pair-request", "data"),
+    State("ctl-svm-pair", "value"),
+    State("ctl-svm-loss", "value"),
+    *IMAGE_STATES,
+    prevent_initial_call=True,
+)
+def load_pair(_, pair, loss, xset, xi, yset, yi):
+    """New pair or loss with chosen images: every frame and their mirror frames, in one answer (no half-updated
+    view)."""
     payload = payload_for(pair, loss)
     if "error" in payload:
         return payload, None, ""
@@ -1088,10 +1261,7 @@ def _custom_result(job: dict, a: int, b: int, loss: str, lam: float, images: tup
     State("ctl-svm-pair", "value"),
     State("ctl-svm-loss", "value"),
     State("store-svm-job", "data"),
-    State("ctl-svm-x-set", "value"),
-    State("ctl-svm-x-index", "value"),
-    State("ctl-svm-y-set", "value"),
-    State("ctl-svm-y-index", "value"),
+    *IMAGE_STATES,
     prevent_initial_call=True,
 )
 def off_grid_lambda(_, lam_text, __, pair, loss, job, xset, xi, yset, yi):

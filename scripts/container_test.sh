@@ -108,7 +108,13 @@ deps = httpx.get(base + "/_dash-dependencies", timeout=30).json()
 layout = httpx.get(base + "/_dash-layout", timeout=30)
 assert layout.status_code == 200
 sys.path.insert(0, ".")
-from benchmarks.load import initial_payloads, initial_values, interactions, make_payload  # noqa: E402
+from benchmarks.load import answer_urls, initial_payloads, initial_values, interactions, make_payload  # noqa: E402
+# a pair change: the browser fetches the pair's answer file, built into the image
+urls = answer_urls(layout.json())
+assert len(urls) == 90, len(urls)
+ans = httpx.get(base + urls[-1], timeout=60)
+assert ans.status_code == 200 and len(ans.json()["frames"]["frames"]) == 81, ans.status_code
+assert "immutable" in ans.headers.get("cache-control", ""), ans.headers
 # the page's initial server callbacks (if any) and one change of each kind (a pair change reads a sweep)
 payloads = initial_payloads(deps, layout.json())
 values = initial_values(deps, layout.json())
@@ -125,7 +131,8 @@ for payload in payloads[:8]:
     answered += 1
 log = open(sys.argv[2]).read()
 assert "Booting worker" in log, "gunicorn did not start its workers"
-print(f"page {len(page.text)} bytes, {len(deps)} callbacks, {answered} callback(s) answered")
+print(f"page {len(page.text)} bytes, {len(deps)} callbacks, {answered} callback(s) answered, answer file "
+      f"{urls[-1].split('?')[0]} {len(ans.content)} bytes")
 PY
 )
 log "$smoke"

@@ -132,7 +132,10 @@ def test_svm_slider_updates_all_three_views(page, mnist_url):
 
 def choose_pair(page, label: str) -> None:
     page.click("#ctl-svm-pair")
-    page.keyboard.type(label)
+    # the search box exists once the list has opened (keys typed before that would be lost on a busy page)
+    search = page.locator("#ctl-svm-pair .dash-dropdown-search, .dash-dropdown-search").first
+    search.wait_for(state="visible", timeout=30_000)
+    search.fill(label)
     page.locator("[role=option]", has_text=label).first.click()
 
 
@@ -171,6 +174,16 @@ def test_pair_change_loss_switch_and_image_picking(page, mnist_url):
     page.wait_for_function(
         "() => document.getElementById('ro-svm-img-note').textContent.includes('outside')", timeout=30_000
     )
+    # with chosen images a pair change goes to the server, which computes their mirrors with the new pair
+    err, img = text(page, "ro-svm-err-test"), picture(page, "fig-svm-mirror", 0)
+    choose_pair(page, "2 vs 3")
+    wait_text_change(page, "ro-svm-err-test", err)
+    page.wait_for_function(
+        "([id, src]) => document.querySelector('#' + id + ' .js-plotly-plot').layout.images[0].source !== src",
+        arg=["fig-svm-mirror", img],
+        timeout=60_000,
+    )
+    assert text(page, "ro-svm-xdist") != "–" and "outside" in text(page, "ro-svm-img-note")
     assert page.problems == []
 
 

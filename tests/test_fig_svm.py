@@ -239,3 +239,111 @@ def test_plane_basis_fallback_when_theta_is_zero(sweep):
     assert np.allclose(N[1], N[0])  # borrowed from the neighbouring model
     z, N = md.plane_basis(W[1:], i, j)
     assert abs(N[0] @ z) < 1e-12 and np.isclose(np.linalg.norm(N[0]), 1)
+
+
+# ----------------------------------------------------------------------------------------------
+# The (pair, loss) answer files fetched by the browser (components.svm.answer_gz, /svm-data/…)
+
+
+@pytest.fixture()
+def answer_cache(tmp_path, monkeypatch):
+    """An empty answer cache and empty per-process memos (the answers are built from the test double)."""
+    from models import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    for fn in (svm.cached_payload, svm._typical_mirrors):
+        fn.cache_clear()
+    svm._ANSWER_MEMO.clear()
+    yield tmp_path
+    for fn in (svm.cached_payload, svm._typical_mirrors):
+        fn.cache_clear()
+    svm._ANSWER_MEMO.clear()
+
+
+def _decode(gz: bytes) -> dict:
+    import gzip
+
+    return json.loads(gzip.decompress(gz))
+
+
+def test_answer_file_holds_every_frame_and_the_typical_mirrors(answer_cache):
+    status, gz = svm.answer_gz("2-3", "hinge")
+    assert status == 200
+    ans = _decode(gz)
+    assert ans["frames"]["pair"] == [2, 3] and len(ans["frames"]["frames"]) == 81
+    assert ans["mirror"]["pair"] == [2, 3] and len(ans["mirror"]["frames"]) == 81
+    # the same content the server callback sends (one source of truth), and written once to the cache
+    assert ans["frames"] == json.loads(json.dumps(svm.payload_for("2-3", "hinge")))
+    path = svm.answer_path(2, 3, "hinge")
+    assert path.read_bytes() == gz and not path.with_suffix(".lock").exists()
+
+
+def test_answer_is_built_once_across_concurrent_requests(answer_cache, monkeypatch):
+    import threading
+    import time
+
+    calls = []
+    real = svm.pair_answer
+
+    def slow(a, b, loss):
+        calls.append((a, b, loss))
+        time.sleep(0.3)
+        return real(a, b, loss)
+
+    monkeypatch.setattr(svm, "pair_answer", slow)
+    out = []
+    threads = [threading.Thread(target=lambda: out.append(svm.answer_gz("7-9", "logistic"))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len({gz for _, gz in out}) == 1 and all(st == 200 for st, _ in out)
+
+
+def test_answer_cache_file_that_is_corrupt_or_unwritable_is_not_fatal(answer_cache, monkeypatch):
+    status, gz = svm.answer_gz("2-3", "hinge")
+    svm._ANSWER_MEMO.clear()
+    # a read-only cache folder: the answer is still served, built in memory
+    monkeypatch.setattr(svm, "atomic_write_bytes", lambda *a: (_ for _ in ()).throw(OSError("read-only")))
+    status2, gz2 = svm.answer_gz("2-4", "hinge")
+    assert status2 == 200 and _decode(gz2)["frames"]["pair"] == [2, 4]
+
+
+@pytest.mark.parametrize("pair,loss,status", [("7-7", "hinge", 400), ("2-3", "rbf", 400), ("abc", "hinge", 400)])
+def test_bad_answer_requests_say_why(answer_cache, pair, loss, status):
+    st, gz = svm.answer_gz(pair, loss)
+    ans = _decode(gz)
+    assert st == status and "Invalid choice" in ans["frames"]["error"]
+    assert set(ans["frames"]["figs"]) == {"loss", "plane", "mirror"} and not list(answer_cache.rglob("*.json.gz"))
+
+
+def test_missing_sweep_answers_503_with_a_message_and_is_not_cached(answer_cache, monkeypatch):
+    from jobs.artifacts import ArtifactError
+
+    def broken(a, b, loss):
+        raise ArtifactError("checksum mismatch")
+
+    monkeypatch.setattr(svm, "grid", broken)
+    st, gz = svm.answer_gz("4-9", "logistic")
+    assert st == 503 and "checksum mismatch" in _decode(gz)["frames"]["error"]
+    assert not list(answer_cache.rglob("*.json.gz"))
+
+
+def test_answer_key_follows_the_sweeps_manifest(tmp_path, monkeypatch):
+    from models import config
+
+    (tmp_path / "sweeps").mkdir()
+    manifest = tmp_path / "sweeps" / "manifest.json"
+    manifest.write_text('{"files": {}}')
+    monkeypatch.setattr(config, "PRECOMPUTED", tmp_path)
+    k1 = svm.answer_key()
+    manifest.write_text('{"files": {"sweep-23-hinge.npz": {}}}')
+    k2 = svm.answer_key()
+    assert k1 != k2 and k1.split("-")[0] == k2.split("-")[0]  # same code, new data
+
+
+def test_warm_answers_builds_what_is_missing(answer_cache):
+    counts = svm.warm_answers([(2, 3), (0, 1)], ("hinge",))
+    assert counts == {"built": 2, "present": 0, "failed": 0}
+    assert svm.warm_answers([(2, 3), (0, 1)], ("hinge",)) == {"built": 0, "present": 2, "failed": 0}
+    assert svm.answer_path(0, 1, "hinge").exists()

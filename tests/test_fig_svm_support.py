@@ -105,6 +105,7 @@ def mnist_app(request, tmp_path_factory):
         HOST="127.0.0.1",
         PYTHONUNBUFFERED="1",
         L2_CACHE_DIR=str(tmp_path_factory.mktemp("mnist-cache")),
+        L2_WARM_ANSWERS="0",
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.test_fig_svm_support"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT

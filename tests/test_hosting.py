@@ -221,7 +221,8 @@ def test_serving_check_cli():
 @pytest.mark.slow
 def test_gunicorn_entry_point(tmp_path):
     port = free_port()
-    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", L2_WEB_WORKERS="2", L2_CACHE_DIR=str(tmp_path / "c"))
+    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", L2_WEB_WORKERS="2", L2_CACHE_DIR=str(tmp_path / "c"),
+               L2_WARM_ANSWERS="2-3")
     log = open(tmp_path / "gunicorn.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"], cwd=ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -242,8 +243,16 @@ def test_gunicorn_entry_point(tmp_path):
         bad = httpx.post(f"{base}/_dash-update-component", content=b"{nope", timeout=30,
                          headers={"content-type": "application/json"})
         assert bad.status_code == 400 and "Traceback" not in bad.text
-        workers = [int(p) for p in subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
-                                                  text=True).stdout.split()]
+        # the master started the answer warmer (here for 2-3 only): both answers appear, served as files
+        deadline = time.time() + 180
+        while len(list((tmp_path / "c" / "svm").glob("*/2-3-*.json.gz"))) < 2 and time.time() < deadline:
+            time.sleep(0.5)
+        assert len(list((tmp_path / "c" / "svm").glob("*/2-3-*.json.gz"))) == 2
+        ans = httpx.get(f"{base}/svm-data/2-3/hinge", timeout=60, headers={"accept-encoding": "gzip"})
+        assert ans.status_code == 200 and ans.headers["content-encoding"] == "gzip"
+        assert ans.json()["frames"]["pair"] == [2, 3] and ans.headers["cache-control"] == "no-store"  # no ?v=
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        workers = [int(p) for p in children if b"warm-answers" not in Path(f"/proc/{p}/cmdline").read_bytes()]
         assert len(workers) == 2
         # torch never loads in the gunicorn master (nor, for the article alone, in its web workers)
         for pid in [proc.pid, *workers]:
@@ -309,3 +318,45 @@ def test_recompute_job_validates_its_params():
         queue_cli._recompute_sweeps({"folder": "/etc", "sweeps": []}, lambda *a: None)
     with pytest.raises(ValueError, match="digits are 0..9"):
         queue_cli._recompute_sweeps({"folder": "/x/sweeps", "sweeps": [[11, 3, "hinge"]]}, lambda *a: None)
+
+
+def test_svm_answer_route_serves_versioned_gzip_files(tmp_path, monkeypatch):
+    """/svm-data/<pair>/<loss>: the answer file as gzip (or plain), cacheable only under its current version."""
+    from components import svm
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(svm, "answer_gz", lambda pair, loss: (200, gzip.compress(b'{"frames": {"pair": [2, 3]}}'))
+                        if pair == "2-3" else (400, gzip.compress(b'{"frames": {"error": "Invalid choice"}}')))
+    client = _tiny_app().server.test_client()
+    key = svm.answer_key()
+    r = client.get(f"/svm-data/2-3/hinge?v={key}", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["Content-Encoding"] == "gzip"
+    assert "immutable" in r.headers["Cache-Control"] and r.headers["Content-Type"].startswith("application/json")
+    assert gzip.decompress(r.data) == b'{"frames": {"pair": [2, 3]}}'
+    plain = client.get(f"/svm-data/2-3/hinge?v={key}", headers={"Accept-Encoding": "identity"})
+    assert plain.json == {"frames": {"pair": [2, 3]}} and "Content-Encoding" not in plain.headers
+    stale = client.get("/svm-data/2-3/hinge?v=old", headers={"Accept-Encoding": "identity"})
+    assert stale.status_code == 200 and stale.headers["Cache-Control"] == "no-store"
+    bad = client.get(f"/svm-data/7-7/hinge?v={key}", headers={"Accept-Encoding": "identity"})
+    assert bad.status_code == 400 and bad.headers["Cache-Control"] == "no-store" and "Invalid" in bad.text
+
+
+def test_warm_answers_cli_builds_once_and_one_warmer_at_a_time(tmp_path):
+    from tests.test_fig_svm_support import sweeps_shipped
+
+    if not sweeps_shipped():
+        pytest.skip("needs the shipped sweeps")
+    env = dict(os.environ, L2_CACHE_DIR=str(tmp_path))
+    cmd = [sys.executable, "-m", "worker", "warm-answers", "--pairs", "2-3", "--losses", "hinge"]
+    first = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0 and "1 built, 0 already there, 0 failed" in first.stdout
+    again = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "0 built, 1 already there" in again.stdout
+    import fcntl
+
+    with open(tmp_path / "svm" / "warm.lock", "a+b") as lock:  # as if another warmer were running
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        busy = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert busy.returncode == 0 and "another warm-answers is running" in busy.stdout
+    bad = subprocess.run([*cmd[:4], "--pairs", "7-7"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "error:" in bad.stderr and "Traceback" not in bad.stderr
