@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from dash import dcc, html
 
 from components.prose import prose_html
@@ -37,13 +38,23 @@ ORIGINAL_URL = "https://thomas-tanay.github.io/post--L2-regularization/"
 PAPER_URL = "https://arxiv.org/abs/1806.11186"
 
 FONT = "Georgia, 'Times New Roman', serif"
+
+# Every figure's template: Plotly's default look without axis `automargin`.  Automargin makes Plotly.js lay
+# each figure out twice (measure the labels, grow the margins, redraw): 0.45 s of the page's first paint on
+# 2 cores for 14 figures.  The margins below are the ones automargin settled on (x title at its standoff).
+ARTICLE_TEMPLATE = go.layout.Template(pio.templates["plotly"])
+ARTICLE_TEMPLATE.layout.xaxis.automargin = None
+ARTICLE_TEMPLATE.layout.yaxis.automargin = None
+pio.templates["article"] = ARTICLE_TEMPLATE
+pio.templates.default = "article"
+MARGIN = dict(l=60, r=20, t=30, b=58)
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
 def base_layout(fig: go.Figure, x_title: str | None = None, y_title: str | None = None, height: int = 360,
                 **kwargs) -> go.Figure:
     """Apply the article's common figure style (fonts, margins, white background, axis titles)."""
-    kwargs.setdefault("margin", dict(l=60, r=20, t=30, b=50))
+    kwargs.setdefault("margin", dict(MARGIN))
     fig.update_layout(
         height=height,
         font=dict(family=FONT, size=13, color="#222"),

@@ -24,7 +24,8 @@ from jobs.artifacts import atomic_write_bytes
 from models import config
 
 log = logging.getLogger(__name__)
-_OWN_SOURCE = Path(__file__).read_bytes()
+# Part of every key: this module and components/common.py (the figure template and base layout every frame uses).
+_OWN_SOURCE = Path(__file__).read_bytes() + Path(__file__).with_name("common.py").read_bytes()
 # Read-only memo of payloads already loaded by this process (immutable data, keyed by cache path).
 _MEMO: dict[str, dict] = {}
 
@@ -136,7 +137,7 @@ def frames_store(store_id: str, payload: dict | None) -> dcc.Store:
 
 
 def source_digest(*paths: str | Path) -> str:
-    """Hash of source files (and of this module), taken when the caller is imported: the cache key of its frames.
+    """Hash of source files (and of this module and common.py), taken at the caller's import: the key of its frames.
 
     Computed at import time on purpose, so that a file edited while a server runs cannot make the new code's
     key point at frames built by the old code."""

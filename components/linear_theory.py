@@ -124,7 +124,7 @@ def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
                                  line=dict(color=PALETTE["adversarial"], dash="dot", width=2), name="z = 1/‖w‖",
                                  showlegend=col == 1), row=1, col=col, secondary_y=True)
     base_layout(fig, height=380)
-    fig.update_layout(legend=dict(y=1.16), margin=dict(l=60, r=50, t=80, b=50))
+    fig.update_layout(legend=dict(y=1.16), margin=dict(l=60, r=50, t=80, b=58))
     fig.update_xaxes(range=list(Z_RANGE))
     fig.update_xaxes(title_text="y·d(x), signed distance (pixel units)", row=1, col=2)
     top = 1.08 * max(float(hist["I"].max()), float(hist["J"].max()), 1.0) if hist is not None else 1.0

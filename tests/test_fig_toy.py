@@ -243,3 +243,22 @@ def test_noisy_figure_draws_trained_boundaries_and_margins():
         w, b = data["fits"][loss][k]
         assert all(abs(float(w @ [x, y] + b)) < 1e-3 for x, y in zip(line.x, line.y, strict=True))
     assert len([t for t in fig.data if t.name == "p (noisy, labelled I)"]) == 1
+
+
+def test_figures_lay_out_once_without_automargin():
+    """The article's template is Plotly's look without axis automargin (a second layout pass per figure on
+    page load); the margins base_layout sets leave room for the axis titles instead."""
+    import plotly.graph_objects as go
+
+    from components import common
+
+    for fig in (toy.make_toy_lines(0.5), toy.make_toy_mirror(0.5), common.base_layout(go.Figure())):
+        full = fig.to_plotly_json()["layout"]
+        assert full["template"]["layout"]["xaxis"].get("automargin") is None
+        assert full["template"]["layout"]["yaxis"].get("automargin") is None
+        assert full["template"]["layout"]["plot_bgcolor"] == "#E5ECF6"  # the rest of plotly's template is kept
+        assert "automargin" not in str({k: v for k, v in full.items() if k != "template"})
+        assert "automargin" not in str(full["template"]["layout"])
+    assert common.base_layout(go.Figure()).layout.margin.b == 58
+    # frames built with another common.py (template, margins) are never reused from the cache
+    assert common.__file__.endswith("common.py") and frames._OWN_SOURCE.endswith(open(common.__file__, "rb").read())
