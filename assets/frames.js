@@ -23,6 +23,223 @@
     return !!ax && ax.autorange === false;
   }
 
+  // ---- Painting a frame straight into the graph's SVG (what a D3 page does), in the input event's own task.
+  // Plotly.animate starts drawing on the next animation frame, and Plotly.update redraws every layout image;
+  // for the common case (scatter traces whose x/y change, on fixed axes; pictures swapped) this sets the SVG
+  // the same way Plotly would: line/fill paths from the axes' own data→pixel maps, marker translations and
+  // image sources.  Anything else returns false and goes through Plotly.  Plotly's own state (hover data)
+  // catches up when the page is idle (settle), with the same picture.
+  const STEPS = {
+    linear: (a, b) => "L" + b[0] + "," + b[1],
+    hv: (a, b) => "H" + b[0] + "V" + b[1],
+    vh: (a, b) => "V" + b[1] + "H" + b[0],
+    hvh: (a, b) => "H" + (a[0] + b[0]) / 2 + "V" + b[1] + "H" + b[0],
+    vhv: (a, b) => "V" + (a[1] + b[1]) / 2 + "H" + b[0] + "V" + b[1],
+  };
+  const FILLS = new Set(["none", "tozeroy", "toself"]);
+  const FAR = 1e5; // keep far-off points finite for the SVG (they are clipped to the plot area anyway)
+
+  function px(ax, v) {
+    const p = ax.c2p(ax.d2c(v));
+    return isFinite(p) ? Math.round(Math.max(-FAR, Math.min(FAR, p)) * 100) / 100 : null;
+  }
+
+  function traceGroup(gd, i) {
+    for (const g of gd.querySelectorAll(".scatterlayer .trace")) {
+      const cd = g.__data__;
+      if (cd && cd[0] && cd[0].trace && cd[0].trace.index === i) return g;
+    }
+    return null;
+  }
+
+  // plotly.py sends numeric arrays as typed-array specs {dtype, bdata (base64), shape?}; Plotly decodes them when
+  // it draws, and so must a painter (1-D specs only; anything else → null → Plotly draws).
+  const TYPED = {f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array, i2: Int16Array, u2: Uint16Array,
+    i1: Int8Array, u1: Uint8Array};
+  const decoded = new WeakMap();
+  function values(v) {
+    if (Array.isArray(v) || ArrayBuffer.isView(v)) return v;
+    if (!v || typeof v !== "object" || typeof v.bdata !== "string" || !TYPED[v.dtype]) return null;
+    if (v.shape && String(v.shape).split(",").length > 1) return null;
+    let out = decoded.get(v);
+    if (!out) {
+      const bin = atob(v.bdata), bytes = new Uint8Array(bin.length);
+      for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+      out = new TYPED[v.dtype](bytes.buffer);
+      decoded.set(v, out);
+    }
+    return out;
+  }
+
+  function pixels(xa, ya, x, y) {
+    const out = [];
+    for (let k = 0; k < x.length; k++) {
+      const a = x[k], b = y[k];
+      out.push(a === null || a === undefined || b === null || b === undefined ? null : [px(xa, a), px(ya, b)]);
+    }
+    return out;
+  }
+
+  // Text labels sit at their point (x/y attributes = the point's pixel; Plotly offsets them by a transform of
+  // their group): each label found at an old point's pixel moves to that point's new pixel.
+  function textPaint(g, oldPx, newPx) {
+    const labels = [...g.querySelectorAll(".textpoint text")];
+    const used = new Set(), moves = [];
+    for (const el of labels) {
+      const lx = parseFloat(el.getAttribute("x")), ly = parseFloat(el.getAttribute("y"));
+      const k = oldPx.findIndex((p, j) => p && !used.has(j) && Math.abs(p[0] - lx) < 0.02 && Math.abs(p[1] - ly) < 0.02);
+      if (k < 0 || !newPx[k] || newPx[k][0] === null || newPx[k][1] === null) return null;
+      used.add(k);
+      moves.push([el, newPx[k]]);
+    }
+    return () => moves.forEach(([el, p]) => {
+      el.setAttribute("x", p[0]);
+      el.setAttribute("y", p[1]);
+      el.querySelectorAll("tspan[x]").forEach((ts) => ts.setAttribute("x", p[0]));
+    });
+  }
+
+  // The SVG changes for trace i showing (x, y) instead of (x0, y0), or null when this trace needs Plotly.
+  function tracePaint(gd, i, x, y, x0, y0) {
+    const t = gd._fullData[i];
+    const fl = gd._fullLayout;
+    if (!t || t.type !== "scatter" || t.visible !== true || !FILLS.has(t.fill)) return null;
+    if ((t.error_x && t.error_x.visible) || (t.error_y && t.error_y.visible)) return null;
+    [x, y, x0, y0] = [x, y, x0, y0].map(values);
+    if (!x || !y || x.length !== y.length) return null;
+    const xa = fl[t.xaxis.replace("x", "xaxis")], ya = fl[t.yaxis.replace("y", "yaxis")];
+    const g = traceGroup(gd, i);
+    if (!g || !xa || !ya) return null;
+    const pts = [], segs = [[]];
+    for (let k = 0; k < x.length; k++) {
+      const p = x[k] === null || y[k] === null || x[k] === undefined || y[k] === undefined ? null : [px(xa, x[k]), px(ya, y[k])];
+      if (!p || p[0] === null || p[1] === null) {
+        if (!t.connectgaps && segs[segs.length - 1].length) segs.push([]);
+        continue;
+      }
+      pts.push(p);
+      segs[segs.length - 1].push(p);
+    }
+    if (!segs[segs.length - 1].length) segs.pop();
+    const ops = [];
+    const mode = t.mode || "";
+    if (mode.includes("lines")) {
+      const step = STEPS[(t.line && t.line.shape) || "linear"];
+      const lines = g.querySelectorAll("path.js-line");
+      if (!step || !lines.length || !segs.length) return null;
+      const ds = segs.map((sg) => "M" + sg[0][0] + "," + sg[0][1] + sg.slice(1).map((b, k) => step(sg[k], b)).join(""));
+      // Plotly draws one path per segment; the same picture, as one path with a move per segment
+      ops.push(() => lines.forEach((el, k) => el.setAttribute("d", k === 0 ? ds.join("") : "")));
+      if (t.fill !== "none") {
+        const fill = g.querySelector("path.js-fill");
+        if (!fill || segs.length !== 1) return null;
+        let d = ds[0];
+        if (t.fill === "tozeroy") {
+          const y0 = Math.max(0, Math.min(ya._length, px(ya, 0) === null ? ya._length : px(ya, 0)));
+          const sg = segs[0];
+          d += "L" + sg[sg.length - 1][0] + "," + y0 + "L" + sg[0][0] + "," + y0;
+        }
+        ops.push(() => fill.setAttribute("d", d + "Z"));
+      }
+    } else if (t.fill !== "none") {
+      return null;
+    }
+    if (mode.includes("markers")) {
+      const marks = g.querySelectorAll("path.point");
+      if (marks.length !== pts.length) return null;
+      ops.push(() => marks.forEach((el, k) => el.setAttribute("transform", "translate(" + pts[k][0] + "," + pts[k][1] + ")")));
+    }
+    if (mode.includes("text")) {
+      if (!x0 || !y0 || x0.length !== x.length) return null;
+      const op = textPaint(g, pixels(xa, ya, x0, y0), pixels(xa, ya, x, y));
+      if (!op) return null;
+      ops.push(op);
+    }
+    return ops;
+  }
+
+  function imagePaint(gd, i, source) {
+    const fl = gd._fullLayout.images && gd._fullLayout.images[i];
+    if (!fl || fl.visible === false) return null;
+    for (const el of gd.querySelectorAll(".imagelayer image, .layer-above image, .layer-below image, .layer-subplot image")) {
+      if (el.__data__ === fl || (el.__data__ && el.__data__._index === i)) {
+        return [() => {
+          el.setAttribute("href", source);
+          el.setAttributeNS("http://www.w3.org/1999/xlink", "xlink:href", source);
+          gd.layout.images[i].source = source;
+          fl.source = source;
+        }];
+      }
+    }
+    return null;
+  }
+
+  const settling = new WeakMap(); // gd → {traces: {i: {x, y}}, images: {i: source}, timer}
+
+  // Paint every update now, or nothing (false) when any part needs Plotly.
+  function paintNow(gd, idx, upd, images) {
+    const td = gd._transitionData;
+    if (td && ((td._frameQueue && td._frameQueue.length) || td._animationRaf || td._frameWaitingCnt)) {
+      return false; // a Plotly animation is still to draw: it would overwrite this frame with an older one
+    }
+    const ops = [];
+    const pending = settling.get(gd);
+    for (const i of idx) {
+      const u = upd[i];
+      if (!Object.keys(u).every((k) => k === "x" || k === "y")) return false;
+      const cur = gd.data[i];
+      const o = tracePaint(gd, i, "x" in u ? u.x : cur.x, "y" in u ? u.y : cur.y, cur.x, cur.y);
+      if (!o) return false;
+      ops.push(...o);
+    }
+    for (const i in images || {}) {
+      const o = imagePaint(gd, +i, images[i]);
+      if (!o) return false;
+      ops.push(...o);
+    }
+    ops.forEach((op) => op());
+    const st = pending || {traces: {}, images: {}, timer: null};
+    for (const i of idx) {
+      Object.assign(gd.data[i], upd[i]); // Plotly's input data follows, so any later redraw shows this frame
+      st.traces[i] = Object.assign(st.traces[i] || {}, upd[i]);
+    }
+    settling.set(gd, st);
+    clearTimeout(st.timer);
+    st.timer = setTimeout(() => settle(gd), 150);
+    if (gd.emit) gd.emit("l2_painted"); // the SVG holds the new frame (benchmarks/latency.py listens for it)
+    return true;
+  }
+
+  // Once the slider rests: Plotly redraws the painted traces itself (same picture), so hover and every other
+  // Plotly feature see the data on screen.
+  function settle(gd) {
+    const st = settling.get(gd);
+    settling.delete(gd);
+    if (!st || !gd._fullLayout || !window.Plotly) return;
+    const run = () => {
+      const idx = Object.keys(st.traces).map(Number);
+      if (idx.length && canAnimate(gd, idx)) {
+        animateTraces(gd, idx, idx.map((i) => st.traces[i]));
+      }
+    };
+    if (window.requestIdleCallback) window.requestIdleCallback(run, {timeout: 1000});
+    else run();
+  }
+
+  // Plotly.animate of some traces drops filled scatter traces left out of the animation from the SVG (seen with
+  // plotly.js 4.1.1: moving the ‖w‖ slider erased the histograms of the loss-scaling figure), so every filled
+  // trace is animated too, with no change.
+  function animateTraces(gd, idx, updates) {
+    const all = idx.slice(), data = updates.slice();
+    gd._fullData.forEach((t, i) => {
+      if (t.type === "scatter" && t.fill && t.fill !== "none" && !all.includes(i)) {
+        all.push(i);
+        data.push({});
+      }
+    });
+    window.Plotly.animate(gd, {data: data, traces: all}, ANIMATE_OPTS);
+  }
+
   function canAnimate(gd, idx) {
     const fl = gd._fullLayout;
     return idx.length > 0 && idx.every((i) => {
@@ -47,12 +264,13 @@
     const hasLayout = layoutUpd && Object.keys(layoutUpd).length > 0;
     const imgKeys = Object.keys(images || {});
     if (!hasLayout && canAnimate(gd, idx)) {
+      if (paintNow(gd, idx, upd, images)) return true;
       if (imgKeys.length) {
         const rel = {};
         for (const i of imgKeys) rel["images[" + i + "].source"] = images[i];
         window.Plotly.update(gd, {}, rel); // not relayout: dcc.Graph answers plotly_relayout with a re-render
       }
-      window.Plotly.animate(gd, {data: idx.map((i) => upd[i]), traces: idx}, ANIMATE_OPTS);
+      animateTraces(gd, idx, idx.map((i) => upd[i]));
       return true;
     }
     const data = gd.data.slice();
@@ -187,10 +405,53 @@
   if (document.body) watchSliders();
   else document.addEventListener("DOMContentLoaded", watchSliders);
 
+  // Keyboard: a key on a slider thumb says the slider's next value (as the slider computes it: arrows one step,
+  // with Shift or PageUp/PageDown ten, Home/End the ends), so the lane draws it in the keydown's own task instead
+  // of after the slider has rendered it (~10 ms later).  The slider then shows the same value and the lane above
+  // finds the frame drawn.  Sliders without a step (snapping to marks) are left to the slider.
+  const KEY_DIRECTION = {ArrowRight: 1, ArrowUp: 1, PageUp: 1, ArrowLeft: -1, ArrowDown: -1, PageDown: -1};
+
+  function laneHost(el) {
+    for (; el && el !== document.body; el = el.parentElement) {
+      if (el.id && el.id.startsWith("ctl-")) return el;
+    }
+    return null;
+  }
+
+  function nextValue(e, props, thumb) {
+    const lo = Number(thumb.getAttribute("aria-valuemin")), hi = Number(thumb.getAttribute("aria-valuemax"));
+    const now = Number(thumb.getAttribute("aria-valuenow")), step = Number(props.step);
+    if (![lo, hi, now, step].every(isFinite) || step <= 0 || document.dir === "rtl") return null;
+    let v;
+    if (e.key === "Home") v = lo;
+    else if (e.key === "End") v = hi;
+    else if (e.key in KEY_DIRECTION) {
+      const times = e.shiftKey || e.key.startsWith("Page") ? 10 : 1;
+      v = now + KEY_DIRECTION[e.key] * times * step;
+    } else return null;
+    v = lo + Math.round((Math.min(hi, Math.max(lo, v)) - lo) / step) * step;
+    return Math.abs(v - now) < step / 2 ? null : Number(v.toFixed(10));
+  }
+
+  document.addEventListener("keydown", (e) => {
+    const thumb = e.target;
+    if (!thumb || !thumb.getAttribute || thumb.getAttribute("role") !== "slider" || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (thumb.getAttribute("aria-disabled") === "true" || thumb.hasAttribute("data-disabled")) return;
+    const host = laneHost(thumb);
+    if (!host) return;
+    if (lanes === null) lanes = storeData(LANES_STORE) || null;
+    if (!lanes || !lanes[host.id]) return;
+    const api = window.dash_component_api;
+    const node = api && api.getLayout ? api.getLayout(host.id) : null;
+    const v = node && node.props ? nextValue(e, node.props, thumb) : null;
+    if (v !== null) runLane(host.id, v);
+  }, true);
+
   // Lane function of the generic frame player: the pick without the Dash outputs.
   function lanePick(value, store, figId, readoutIds) {
     if (store && graphDiv(figId)) pick(value, store, figId, readoutIds);
   }
 
-  window.l2frames = {draw: draw, setTexts: setTexts, pick: pick, lanePick: lanePick, graphDiv: graphDiv};
+  window.l2frames = {draw: draw, setTexts: setTexts, pick: pick, lanePick: lanePick, graphDiv: graphDiv,
+    internals: {canAnimate: canAnimate, tracePaint: tracePaint, nextValue: nextValue}};
 })();

@@ -213,16 +213,21 @@ async def timed(client, rec: Recorder, kind: str, method: str, url: str, parse: 
     return {} if ok else None
 
 
-def answer_urls(layout: Any) -> list[str]:
-    """What the browser fetches on a pair or loss change (assets/page.js loadPair): the (pair, loss) answer files
-    named by the layout's ``store-svm-src`` and the pair and loss controls' options."""
+def answer_choices(layout: Any) -> list[tuple[str, str, str]]:
+    """What the browser fetches on a pair or loss change (assets/page.js loadPair): (pair, loss, URL of the
+    answer file) for every choice, from the layout's ``store-svm-src`` and the pair and loss controls' options."""
     comps = walk_layout(layout)
     src = (comps.get("store-svm-src") or {}).get("props", {}).get("data") or {}
     pairs = choices_of(comps["ctl-svm-pair"]) if "ctl-svm-pair" in comps else []
     losses = choices_of(comps["ctl-svm-loss"]) if "ctl-svm-loss" in comps else []
     if not src.get("url"):
         return []
-    return [f"{src['url']}/{p}/{loss}?v={src.get('v', '')}" for p in pairs for loss in losses]
+    return [(p, loss, f"{src['url']}/{p}/{loss}?v={src.get('v', '')}") for p in pairs for loss in losses]
+
+
+def answer_urls(layout: Any) -> list[str]:
+    """The answer files' URLs (see ``answer_choices``)."""
+    return [url for _, _, url in answer_choices(layout)]
 
 
 def apply_response(values: dict, body: Any) -> None:
@@ -291,7 +296,7 @@ async def student(
         for payload in initial_payloads(deps, layout):
             apply_response(values, await timed(client, rec, "initial callbacks", "POST", UPDATE, json=payload))
         acts = interactions(deps, layout)
-        answers = answer_urls(layout)
+        answers = answer_choices(layout)
         jobs = job_callbacks(deps, layout)
         deadline = time.time() + seconds
         job_at = rng.randint(0, 3)  # one on-demand job per student, among their first actions
@@ -306,8 +311,11 @@ async def student(
                 continue
             kind = rng.choice([k for k in ("slider", "slider", "pair", "other") if acts[k] or k == "pair"])
             if kind == "pair" and answers:
-                # every change is fetched, as by a browser with its cache off (a real one keeps the answers it saw)
-                await timed(client, rec, "pair change", "GET", rng.choice(answers), parse=False)
+                # every change is fetched, as by a browser with its cache off (a real one keeps the answers it saw);
+                # the page's controls then hold the new pair and loss (later callbacks and jobs send them)
+                pair, loss, url = rng.choice(answers)
+                values[("ctl-svm-pair", "value")], values[("ctl-svm-loss", "value")] = pair, loss
+                await timed(client, rec, "pair change", "GET", url, parse=False)
                 continue
             if not acts[kind]:
                 continue

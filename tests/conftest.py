@@ -53,9 +53,8 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
 def start_app(port: int, extra_env: dict | None = None, log_path: Path | None = None) -> subprocess.Popen:
     """Start ``python app.py`` on a port (embedded defaults) and wait for /health."""
     # The answer warmer (90 MNIST answers in the background) is off unless asked for: tests share 2 cores.
-    env = dict(
-        os.environ, PORT=str(port), HOST="127.0.0.1", PYTHONUNBUFFERED="1", L2_WARM_ANSWERS="0", **(extra_env or {})
-    )
+    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", PYTHONUNBUFFERED="1", L2_WARM_ANSWERS="0")
+    env.update(extra_env or {})
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -255,3 +255,111 @@ def test_callbacks_answer_malformed_values_without_tracebacks(mnist_url):
             if r.status_code == 200:
                 json.loads(r.text)
     time.sleep(0.1)
+
+
+# What a graph shows, read from its SVG: per scatter trace the vertices of its line and fill paths and its
+# marker positions, and the layout images' sources.
+SVG_STATE = """
+(id) => {
+  const gd = document.querySelector('#' + id + ' .js-plotly-plot');
+  const nums = (d) => (d || '').match(/-?\\d+(\\.\\d+)?(e-?\\d+)?/g) || [];
+  const out = {traces: {}, images: [...gd.querySelectorAll('.imagelayer image')].map(e => e.getAttribute('href'))};
+  for (const g of gd.querySelectorAll('.scatterlayer .trace')) {
+    const i = g.__data__[0].trace.index;
+    out.traces[i] = {
+      line: [...g.querySelectorAll('path.js-line')].map(p => p.getAttribute('d') || '').join(''),
+      fill: [...g.querySelectorAll('path.js-fill')].map(p => p.getAttribute('d') || '').join(''),
+      points: [...g.querySelectorAll('path.point')].map(p => nums(p.getAttribute('transform')).map(Number)),
+    };
+  }
+  return out;
+}
+"""
+
+
+def _vertices(d: str) -> list[tuple[float, float]]:
+    """The corner points of an SVG path made of M/L/H/V commands (absolute)."""
+    import re
+
+    pts, x, y = [], 0.0, 0.0
+    for cmd, args in re.findall(r"([MLHVZ])([^MLHVZ]*)", d):
+        vals = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", args)]
+        if cmd in "ML":
+            for k in range(0, len(vals) - 1, 2):
+                x, y = vals[k], vals[k + 1]
+                pts.append((x, y))
+        elif cmd == "H" and vals:
+            x = vals[-1]
+            pts.append((x, y))
+        elif cmd == "V" and vals:
+            y = vals[-1]
+            pts.append((x, y))
+    return pts
+
+
+def _same_picture(ours: dict, plotly: dict) -> list[str]:
+    """Differences (> 0.6 px) between our painted SVG and Plotly's own drawing of the same data."""
+    diffs = []
+    if ours["images"] != plotly["images"]:
+        diffs.append("images")
+    for i, t in plotly["traces"].items():
+        o = ours["traces"][i]
+        for part in ("line", "fill"):
+            mine, theirs = _vertices(o[part]), _vertices(t[part])
+            # Plotly drops points that lie on a straight line (line.simplify): each of its corners is one of ours
+            far = [p for p in theirs if not any(abs(p[0] - q[0]) <= 0.6 and abs(p[1] - q[1]) <= 0.6 for q in mine)]
+            if far or (theirs and not mine):
+                diffs.append(f"trace {i} {part}: {far[:3]}")
+        if len(o["points"]) != len(t["points"]) or any(
+            abs(a - b) > 0.6 for p, q in zip(o["points"], t["points"], strict=False) for a, b in zip(p, q, strict=False)
+        ):
+            diffs.append(f"trace {i} markers")
+    return diffs
+
+
+@pytest.mark.parametrize(
+    "slider,graphs",
+    [
+        ("ctl-toy-theta", ["fig-toy-lines"]),
+        ("ctl-wnorm", ["fig-loss-scaling"]),
+        ("ctl-noisy-lambda", ["fig-toy-noisy"]),
+        ("ctl-hero-lambda", ["fig-hero"]),
+        ("ctl-svm-lambda", list(SVM_VIEWS)),
+    ],
+)
+def test_a_frame_painted_into_the_svg_is_the_picture_plotly_draws(page, mnist_url, slider, graphs):
+    """A key on a slider draws the frame in the keydown's own task (assets/frames.js); Plotly, drawing the same
+    data from scratch, must produce the same picture."""
+    open_page(page, mnist_url)
+    thumb = page.locator(f"#{slider} [role=slider]")
+    thumb.scroll_into_view_if_needed()
+    thumb.focus()
+    page.keyboard.press("ArrowRight")  # the first step goes through Dash, which hands the graphs to the painter
+    page.wait_for_timeout(1000)
+    before = {g: page.evaluate(SVG_STATE, g) for g in graphs}
+    painted_in_keydown = page.evaluate(
+        """([ids, key]) => new Promise((resolve) => {
+             const gds = ids.map((id) => document.querySelector('#' + id + ' .js-plotly-plot'));
+             let n = 0;
+             gds.forEach((gd) => gd.on('l2_painted', () => { n += 1; }));
+             document.addEventListener('keydown', () => setTimeout(() => resolve(n), 0), {once: true});
+             document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: key, bubbles: true}));
+           })""",
+        [graphs, "ArrowLeft"],
+    )
+    assert painted_in_keydown >= 1  # at least one graph was painted before the slider itself handled the key
+    page.wait_for_timeout(500)  # the slider's own update arrives and finds the frame drawn
+    ours = {g: page.evaluate(SVG_STATE, g) for g in graphs}
+    assert any(ours[g] != before[g] for g in graphs)
+    for g in graphs:  # Plotly draws the same data from scratch
+        page.evaluate(
+            "(id) => { const gd = document.querySelector('#' + id + ' .js-plotly-plot');"
+            " return window.Plotly.newPlot(gd, gd.data, gd.layout); }",
+            g,
+        )
+    page.wait_for_timeout(300)
+    for g in graphs:
+        theirs = page.evaluate(SVG_STATE, g)
+        assert set(theirs["traces"]) == set(ours[g]["traces"]), g
+        assert _same_picture(ours[g], theirs) == [], g
+    assert page.problems == []
