@@ -60,15 +60,21 @@
   }
 
   function show(id, base) {
-    // Through dcc.Graph the first time (or after the base changed), directly afterwards.
+    // A frame of the figure already drawn: only what changed.  A new base figure (a new pair or loss): drawn
+    // with Plotly.react straight into the graph once dcc.Graph has drawn it, else through dcc.Graph.
     const updates = Array.prototype.slice.call(arguments, 2);
     if (drawDirect(id, base, updates)) return NU();
     const gd = document.querySelector("#" + id + " .js-plotly-plot");
+    const fig = apply.apply(null, [base].concat(updates));
     if (gd) {
       gd.__l2base = base;
-      gd.__l2drawn = null;
+      gd.__l2drawn = [base].concat(updates);
+      if (gd._fullLayout && window.Plotly && id !== "fig-hero") {
+        window.Plotly.react(gd, fig.data, fig.layout);
+        return NU();
+      }
     }
-    return apply.apply(null, [base].concat(updates));
+    return fig;
   }
 
   function texts(ids, values, figs) {
@@ -222,7 +228,7 @@
     return ans; // a bad choice or a missing sweep: its frames say so in the three views
   }
 
-  async function loadPair(pair, loss, xset, xi, yset, yi, src) {
+  async function loadPair(pair, loss, xset, xi, yset, yi, src, k) {
     const seq = ++pairSeq;
     if (!(isTypical(xset, xi) && isTypical(yset, yi)) || !src || !src.url) {
       return [NU(), NU(), NU(), {pair: pair, loss: loss, seq: seq}];
@@ -239,6 +245,12 @@
       }
     }
     if (seq !== pairSeq) return [NU(), NU(), NU(), NU()]; // a later choice is on its way
+    // Draw the three views now; the stores then reach Dash, whose svm callback finds them drawn.
+    try {
+      svm(k, ans.frames, ans.mirror, null);
+    } catch (err) {
+      console.warn("drawing the new pair early failed; Dash will draw it:", err);
+    }
     return [ans.frames, ans.mirror, ans.note || "", NU()];
   }
 

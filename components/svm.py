@@ -1140,6 +1140,7 @@ dash.clientside_callback(
     Input("ctl-svm-loss", "value"),
     *IMAGE_STATES,
     State("store-svm-src", "data"),
+    State("ctl-svm-lambda", "value"),
     prevent_initial_call=True,  # the default view comes with the page (initial_stores)
 )
 
