@@ -104,6 +104,7 @@
     const t = gd._fullData[i];
     const fl = gd._fullLayout;
     if (!t || t.type !== "scatter" || t.visible !== true || !FILLS.has(t.fill)) return null;
+    if (!axisFixed(fl, t.xaxis) || !axisFixed(fl, t.yaxis)) return null; // new data could move the axes
     if ((t.error_x && t.error_x.visible) || (t.error_y && t.error_y.visible)) return null;
     [x, y, x0, y0] = [x, y, x0, y0].map(values);
     if (!x || !y || x.length !== y.length) return null;
@@ -184,8 +185,14 @@
     }
     const ops = [];
     const pending = settling.get(gd);
+    let deferred = false;
     for (const i of idx) {
       const u = upd[i];
+      const full = gd._fullData[i];
+      if (full && full.opacity === 0 && !("opacity" in u) && !("visible" in u)) {
+        deferred = true; // an invisible trace (e.g. the heatmap under a picture, kept for hover) waits for the settle
+        continue;
+      }
       if (!Object.keys(u).every((k) => k === "x" || k === "y")) return false;
       const cur = gd.data[i];
       const o = tracePaint(gd, i, "x" in u ? u.x : cur.x, "y" in u ? u.y : cur.y, cur.x, cur.y);
@@ -198,7 +205,8 @@
       ops.push(...o);
     }
     ops.forEach((op) => op());
-    const st = pending || {traces: {}, images: {}, timer: null};
+    const st = pending || {traces: {}, images: {}, timer: null, deferred: false};
+    st.deferred = st.deferred || deferred;
     for (const i of idx) {
       Object.assign(gd.data[i], upd[i]); // Plotly's input data follows, so any later redraw shows this frame
       st.traces[i] = Object.assign(st.traces[i] || {}, upd[i]);
@@ -214,13 +222,15 @@
   // Plotly feature see the data on screen.
   function settle(gd) {
     const st = settling.get(gd);
-    settling.delete(gd);
-    if (!st || !gd._fullLayout || !window.Plotly) return;
+    if (!st || !window.Plotly) return;
+    const timer = st.timer;
     const run = () => {
+      if (settling.get(gd) !== st || st.timer !== timer || !gd._fullLayout) return; // painted again meanwhile
+      settling.delete(gd);
       const idx = Object.keys(st.traces).map(Number);
-      if (idx.length && canAnimate(gd, idx)) {
-        animateTraces(gd, idx, idx.map((i) => st.traces[i]));
-      }
+      if (!idx.length) return;
+      if (!st.deferred && canAnimate(gd, idx)) animateTraces(gd, idx, idx.map((i) => st.traces[i]));
+      else window.Plotly.react(gd, gd.data.map((t) => Object.assign({}, t)), gd.layout); // data already merged
     };
     if (window.requestIdleCallback) window.requestIdleCallback(run, {timeout: 1000});
     else run();
@@ -261,10 +271,15 @@
     }
     gd.__l2drawn = key || null;
     const idx = Object.keys(upd || {}).map(Number);
+    const swaps = imageSwaps(gd, layoutUpd);
+    if (swaps) {
+      images = Object.assign({}, images || {}, swaps);
+      layoutUpd = null;
+    }
     const hasLayout = layoutUpd && Object.keys(layoutUpd).length > 0;
     const imgKeys = Object.keys(images || {});
+    if (!hasLayout && paintNow(gd, idx, upd, images)) return true;
     if (!hasLayout && canAnimate(gd, idx)) {
-      if (paintNow(gd, idx, upd, images)) return true;
       if (imgKeys.length) {
         const rel = {};
         for (const i of imgKeys) rel["images[" + i + "].source"] = images[i];
@@ -282,6 +297,24 @@
     }
     window.Plotly.react(gd, data, layout);
     return true;
+  }
+
+  // A layout update that only gives pictures new sources ({images: [...]}, as components.frames diffs a figure
+  // whose layout images change): {image index: source}, or null when it changes anything else.
+  function imageSwaps(gd, layoutUpd) {
+    if (!layoutUpd || Object.keys(layoutUpd).length !== 1 || !Array.isArray(layoutUpd.images)) return null;
+    const now = gd.layout.images || [];
+    if (now.length !== layoutUpd.images.length) return null;
+    const out = {};
+    for (let i = 0; i < now.length; i++) {
+      const a = now[i], b = layoutUpd.images[i];
+      const keys = new Set(Object.keys(a).concat(Object.keys(b)));
+      for (const k of keys) {
+        if (k !== "source" && JSON.stringify(a[k]) !== JSON.stringify(b[k])) return null;
+      }
+      if (a.source !== b.source) out[i] = b.source;
+    }
+    return out;
   }
 
   function setTexts(ids, texts) {

@@ -204,7 +204,10 @@ def _palette(colorscale: str, n: int) -> bytes:
     """n RGB colours sampled evenly along a named plotly colorscale (as a heatmap maps zmin…zmax)."""
     stops = plotly_colors.get_colorscale(colorscale)
     pos = np.array([float(p) for p, _ in stops])
-    rgb = np.array([plotly_colors.unlabel_rgb(c) for _, c in stops], dtype=np.float64)
+    rgb = np.array(
+        [plotly_colors.hex_to_rgb(c) if c.startswith("#") else plotly_colors.unlabel_rgb(c) for _, c in stops],
+        dtype=np.float64,
+    )
     t = np.linspace(0.0, 1.0, n)
     out = np.stack([np.interp(t, pos, rgb[:, ch]) for ch in range(3)], axis=1)
     return np.rint(out).astype(np.uint8).tobytes()
@@ -238,6 +241,16 @@ def png_uri(img: list | np.ndarray, colorscale: str, lo: int, hi: int) -> str:
         + _png_chunk(b"IEND", b"")
     )
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def heatmap_uri(z: np.ndarray, colorscale: str, zmin: float, zmax: float, flip: bool = False) -> str:
+    """A heatmap's picture as a PNG data URI: z in [zmin, zmax] on 256 colour levels of ``colorscale`` (what
+    Plotly draws for this heatmap, to 1/255 of the colour range), row 0 at the top (``flip``: at the bottom, as
+    a heatmap on an upward y axis draws it).  Drawn as a layout image, a new picture per slider step costs an
+    image swap instead of a heatmap redraw."""
+    z = np.asarray(z, dtype=np.float64)
+    levels = np.rint((np.clip(z, zmin, zmax) - zmin) / (zmax - zmin) * 255)
+    return png_uri(levels[::-1] if flip else levels, colorscale, 0, 255)
 
 
 def png_values(uri: str, lo: int) -> np.ndarray:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, clientside_callback, html
 from plotly.subplots import make_subplots
 
+from components import mnist_data as md
 from components.common import (
     PALETTE,
     base_layout,
@@ -38,7 +39,7 @@ from components.frames import (
 from models.geometry import mirror_image, projected_image, signed_distance
 
 log = logging.getLogger(__name__)
-FRAMES_KEY = source_digest(__file__)  # at import: see components.frames.source_digest
+FRAMES_KEY = source_digest(__file__, md.__file__)  # at import: see components.frames.source_digest
 
 X_REF = np.array([-0.8, 0.0])
 P_NOISY = np.array([0.07, -0.07])
@@ -230,8 +231,14 @@ def make_toy_mirror(theta: float) -> go.Figure:
         marker=dict(size=[13, 9, 13], color=[PALETTE["I"], "white", PALETTE["adversarial"]],
                     line=dict(color="black", width=1.2)),
         showlegend=False, hovertemplate="(%{x:.3f}, %{y:.3f})<extra></extra>"), 1, 1)
-    fig.add_trace(_image_trace(float(x[0]), float(x[1]), "x"), 1, 2)
-    fig.add_trace(_image_trace(round(float(xm[0]), 5), round(float(xm[1]), 5), "x_m"), 1, 3)
+    # The pictures of x and x_m are layout images (a new x_m per θ step is an image swap in the browser); the
+    # heatmaps of the same values stay under them, invisible, for the hover read-out.
+    for col, (a, b, name) in ((2, (float(x[0]), float(x[1]), "x")),
+                              (3, (round(float(xm[0]), 5), round(float(xm[1]), 5), "x_m"))):
+        fig.add_trace(_image_trace(a, b, name).update(opacity=0), 1, col)
+        fig.add_layout_image(source=md.heatmap_uri(toy_image(a, b), "Blues", -1, 1), xref=f"x{col}", yref=f"y{col}",
+                             x=-0.5, y=-0.5, sizex=3, sizey=3, xanchor="left", yanchor="top", sizing="stretch",
+                             layer="above")
     base_layout(fig, height=360)
     _plane_axes(fig)
     _square_images(fig, 3, 2)

@@ -323,6 +323,8 @@ def _same_picture(ours: dict, plotly: dict) -> list[str]:
         ("ctl-toy-theta", ["fig-toy-lines"]),
         ("ctl-wnorm", ["fig-loss-scaling"]),
         ("ctl-noisy-lambda", ["fig-toy-noisy"]),
+        ("ctl-mirror-theta", ["fig-toy-mirror"]),
+        ("ctl-nn-decay", ["fig-nn-toy"]),
         ("ctl-hero-lambda", ["fig-hero"]),
         ("ctl-svm-lambda", list(SVM_VIEWS)),
     ],

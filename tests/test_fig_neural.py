@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from components import mnist_data as md
 from components import neural
 from models import relu_toy
 
@@ -68,10 +69,19 @@ def test_nn_figure_and_readouts():
     zr = neural.grad_range(frames)
     fig = neural.make_nn_toy(frames[0], zr)
     types = [t.type for t in fig.data]
-    assert types == ["heatmap", "contour", "scatter", "scatter"]
+    assert types == ["heatmap", "scatter", "scatter", "scatter"]
     heat = fig.data[0]
-    assert (heat.zmin, heat.zmax) == zr
-    np.testing.assert_allclose(heat.z, np.round(np.log10(np.maximum(frames[0].grad_norm_grid, 1e-3)), 2))
+    assert (heat.zmin, heat.zmax) == zr and heat.opacity == 0  # hover and colour bar; the picture is drawn above
+    z = np.round(np.log10(np.maximum(frames[0].grad_norm_grid, 1e-3)), 2)
+    np.testing.assert_allclose(heat.z, z)
+    # the picture: the same values on 256 levels of the colour range, top row = largest y (an upward axis)
+    (img,) = fig.layout.images
+    levels = md.png_values(img.source, 0)
+    np.testing.assert_array_equal(levels, np.rint((np.clip(z, *zr) - zr[0]) / (zr[1] - zr[0]) * 255)[::-1])
+    axis = relu_toy.grid_axis(z.shape[0])
+    cell = axis[1] - axis[0]
+    assert img.x == pytest.approx(axis[0] - cell / 2) and img.y == pytest.approx(axis[-1] + cell / 2)
+    assert img.sizex == pytest.approx(cell * len(axis)) and img.layer == "below"
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
     assert "‖∇ₓs‖" in heat.colorbar.title.text
     ro = neural.nn_readouts(frames[0])
@@ -93,3 +103,32 @@ def test_parse_decay_rejects(bad):
 
 def test_parse_decay_snaps():
     assert neural.parse_decay_exponent("-2.6") == pytest.approx(-2.5)
+
+
+def test_zero_contour_lies_on_the_boundary_and_is_one_curve_per_component():
+    from scipy.interpolate import RegularGridInterpolator
+
+    frame = neural.nn_frames()[3]
+    axis = relu_toy.grid_axis(frame.score_grid.shape[0])
+    xs, ys = neural.zero_contour(axis, frame.score_grid)
+    pts = np.array([(x, y) for x, y in zip(xs, ys, strict=True) if x is not None])
+    s = RegularGridInterpolator((axis, axis), frame.score_grid)(pts[:, ::-1])  # (y, x) order
+    scale = np.abs(frame.score_grid).max()
+    assert len(pts) > 20 and np.abs(s).max() < 1e-3 * scale  # on cell edges, linear interpolation is exact
+    # a circle around the origin (through no grid node): one closed polyline, every point near that radius
+    grid = np.array([[np.hypot(x, y) - 0.513 for x in axis] for y in axis])
+    cx, cy = neural.zero_contour(axis, grid)
+    assert None not in cx and (cx[0], cy[0]) == (cx[-1], cy[-1])
+    assert np.allclose(np.hypot(cx, cy), 0.513, atol=0.02)
+    assert neural.zero_contour(axis, np.ones((len(axis), len(axis)))) == ([], [])
+
+
+def test_boundary_of_the_figure_is_the_zero_contour():
+    frames = neural.nn_frames()
+    fig = neural.make_nn_toy(frames[0], neural.grad_range(frames))
+    line = fig.data[1]
+    axis = relu_toy.grid_axis(frames[0].score_grid.shape[0])
+    xs, ys = neural.zero_contour(axis, frames[0].score_grid)
+    assert list(line.x) == xs and list(line.y) == ys
+    assert line.name == "boundary s = 0" and line.mode == "lines"
+

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from components import frames, toy
+from components import mnist_data as md
 
 
 def _trace(fig, name):
@@ -47,6 +48,11 @@ def test_mirror_figure_places_points_and_images():
     assert len(heat) == 2
     assert heat[1].z[1][1] == pytest.approx(q["x_m"][0], abs=1e-5)  # inner pixel of x_m
     assert heat[1].z[0][0] == pytest.approx(q["x_m"][1], abs=1e-5)  # outer pixel of x_m
+    # the pictures on screen are layout images of the same values (the heatmaps under them are invisible)
+    assert [h.opacity for h in heat] == [0, 0] and len(fig.layout.images) == 2
+    for h, img in zip(heat, fig.layout.images, strict=True):
+        levels = md.png_values(img.source, 0)
+        np.testing.assert_array_equal(levels, np.rint((np.clip(np.array(h.z), -1, 1) + 1) / 2 * 255))
     assert "inner pixel" in fig.layout.xaxis.title.text and "outer pixel" in fig.layout.yaxis.title.text
 
 
