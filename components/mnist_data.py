@@ -200,9 +200,10 @@ def image_percent(x: np.ndarray) -> np.ndarray:
     return np.rint(100 * np.asarray(x, dtype=np.float64).reshape(IMAGE_SIDE, IMAGE_SIDE)).astype(int)
 
 
-def _palette(colorscale: str, n: int) -> bytes:
-    """n RGB colours sampled evenly along a named plotly colorscale (as a heatmap maps zmin…zmax)."""
-    stops = plotly_colors.get_colorscale(colorscale)
+def _palette(colorscale: str | tuple, n: int) -> bytes:
+    """n RGB colours sampled evenly along a plotly colorscale (as a heatmap maps zmin…zmax): a name, or a tuple
+    of (position, colour) stops."""
+    stops = plotly_colors.get_colorscale(colorscale) if isinstance(colorscale, str) else colorscale
     pos = np.array([float(p) for p, _ in stops])
     rgb = np.array(
         [plotly_colors.hex_to_rgb(c) if c.startswith("#") else plotly_colors.unlabel_rgb(c) for _, c in stops],
@@ -218,11 +219,11 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
 
 
 @lru_cache(maxsize=8)
-def _png_palette(colorscale: str, lo: int, hi: int) -> bytes:
+def _png_palette(colorscale: str | tuple, lo: int, hi: int) -> bytes:
     return _png_chunk(b"PLTE", _palette(colorscale, hi - lo + 1))
 
 
-def png_uri(img: list | np.ndarray, colorscale: str, lo: int, hi: int) -> str:
+def png_uri(img: list | np.ndarray, colorscale: str | tuple, lo: int, hi: int) -> str:
     """An integer image (e.g. ``image_list`` / ``weight_image`` percent values) as a palette PNG data URI whose
     colours are those a heatmap with this colorscale and zmin=lo, zmax=hi would draw (values clamped to [lo, hi]).
 
@@ -243,7 +244,7 @@ def png_uri(img: list | np.ndarray, colorscale: str, lo: int, hi: int) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def heatmap_uri(z: np.ndarray, colorscale: str, zmin: float, zmax: float, flip: bool = False) -> str:
+def heatmap_uri(z: np.ndarray, colorscale: str | tuple, zmin: float, zmax: float, flip: bool = False) -> str:
     """A heatmap's picture as a PNG data URI: z in [zmin, zmax] on 256 colour levels of ``colorscale`` (what
     Plotly draws for this heatmap, to 1/255 of the colour range), row 0 at the top (``flip``: at the bottom, as
     a heatmap on an upward y axis draws it).  Drawn as a layout image, a new picture per slider step costs an

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
+
+from components import lenet as L
+from components import mnist_data as md
 
 pytestmark = pytest.mark.browser
 
-FIGURES = ["fig-lenet-arch", "fig-lenet-errors", "fig-lenet-weights", "fig-lenet-advs", "fig-lenet-ladder",
-           "fig-lenet-draw"]
+FIGURES = [
+    "fig-lenet-arch",
+    "fig-lenet-errors",
+    "fig-lenet-weights",
+    "fig-lenet-advs",
+    "fig-lenet-ladder",
+    "fig-lenet-draw",
+]
 
 
 def test_lenet_figures_paint_and_attack_runs(live_server, page):
     page.goto(live_server, wait_until="domcontentloaded")
     for fid in FIGURES:
         page.wait_for_selector(f"#{fid} .main-svg", timeout=180_000)
-    n_heat = page.evaluate("() => document.querySelector('#fig-lenet-advs .js-plotly-plot').data.length")
-    assert n_heat == 50
+    # the picture grids are layout images (no traces), every cell painted as an <image> element
+    for fid, n in (("fig-lenet-advs", 50), ("fig-lenet-weights", 48), ("fig-lenet-draw", 5)):
+        assert page.evaluate(f"() => document.querySelector('#{fid} .js-plotly-plot').data.length") == 0
+        assert page.locator(f"#{fid} .layer-above image").count() == n
+    first = "() => document.querySelector('#fig-lenet-draw .js-plotly-plot').layout.images[0].source"
+    shown = page.evaluate(first)  # the input panel shows test image 0
+    np.testing.assert_array_equal(md.png_values(shown, 0), L.test_image(0))
     assert page.locator("#tbl-lenet-rms tr").count() == 5
     # draw a stroke on the canvas: the drawing becomes the source and shows up in the input panel
     page.locator("#lenet-canvas").scroll_into_view_if_needed()
@@ -24,15 +41,18 @@ def test_lenet_figures_paint_and_attack_runs(live_server, page):
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=12)
     page.mouse.up()
-    page.wait_for_function("() => document.querySelector('#ctl-lenet-source input[value=drawing]').checked",
-                           timeout=20_000)
-    page.wait_for_function("""() => { const d = document.querySelector('#fig-lenet-draw .js-plotly-plot').data[0].z;
-        return d && d.flat().some(v => v > 0.5); }""", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#ctl-lenet-source input[value=drawing]').checked", timeout=20_000
+    )
+    page.wait_for_function(f"() => ({first})() !== {json.dumps(shown)}", timeout=30_000)
+    drawn = md.png_values(page.evaluate(first), 0)  # the drawing: a vertical stroke, centred like MNIST
+    assert drawn.max() > 128 and drawn[:, 10:18].sum() > 0.9 * drawn.sum()
     # back to a test image, attack with both nets, wait for the job's result
     page.locator("#ctl-lenet-source input[value=test]").check()
     page.click("#ctl-lenet-go")
-    page.wait_for_function("() => document.querySelector('#ro-lenet-draw').innerText.includes('LeNet_high')",
-                           timeout=240_000)
+    page.wait_for_function(
+        "() => document.querySelector('#ro-lenet-draw').innerText.includes('LeNet_high')", timeout=240_000
+    )
     text = page.inner_text("#ro-lenet-draw")
     assert "LeNet_low" in text and "‖δ‖₂" in text
     assert not page.problems, page.problems

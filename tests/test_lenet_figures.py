@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from components import lenet as L
+from components import mnist_data as md
 from models import config
 
 
@@ -17,22 +18,81 @@ def data():
     return L.load()
 
 
+def levels(z, zmin, zmax):
+    """The 256 colour levels a heatmap of z on [zmin, zmax] is drawn with (what heatmap_uri stores)."""
+    return np.rint((np.clip(np.asarray(z, np.float64), zmin, zmax) - zmin) / (zmax - zmin) * 255).astype(int)
+
+
+def grid_cells(fig):
+    """The grid's pictures as (x, y top, sizex, sizey, decoded 0..255 image); the figure has no traces."""
+    assert len(fig.data) == 0
+    out = []
+    for im in fig.layout.images:
+        assert (im.xref, im.yref, im.sizing, im.xanchor, im.yanchor) == ("paper", "paper", "stretch", "left", "top")
+        assert 0 <= im.x and im.x + im.sizex <= 1 + 1e-9 and 0 <= im.y - im.sizey and im.y <= 1 + 1e-9
+        out.append((im.x, im.y, im.sizex, im.sizey, md.png_values(im.source, 0)))
+    return out
+
+
 def test_static_figures_from_shipped_results(data):
     summary, arrays = data
     assert {L.LOW, L.HIGH} <= set(summary["nets"])
     errors = L.make_errors(summary)
     assert len(errors.data) == 4 and all(len(t.x) == len(t.y) >= 1 for t in errors.data)
-    weights = L.make_weights(summary, arrays)
-    assert len(weights.data) == 4 * 2 * arrays[L.LOW]["filters_conv1"].shape[0]
-    advs = L.make_advs(summary, arrays)
-    assert len(advs.data) == 10 * 5
-    for t in advs.data:  # images 28×28 in whole grey levels
-        z = np.asarray(t.z)
-        assert z.shape == (28, 28) and np.isfinite(z).all()
     ladder = L.make_ladder(summary)
     assert list(ladder.data[0].x) == sorted(ladder.data[0].x)
     table = L.rms_table(summary)
     assert "tbl-lenet-rms" == table.id
+
+
+def test_weight_grid_pictures_are_the_filters(data):
+    """Each filter is a layout image whose pixels are the heatmap's colour levels (one scale per layer)."""
+    summary, arrays = data
+    cells = grid_cells(L.make_weights(summary, arrays))
+    picks = arrays[L.LOW]["filters_conv1"].shape[0]
+    assert len(cells) == len(L.LAYERS) * 2 * picks
+    k = 0
+    for layer in L.LAYERS:
+        filters = {key: arrays[key][f"filters_{layer}"].astype(np.float32) for key in (L.LOW, L.HIGH)}
+        zmax = max(float(np.abs(f).max()) for f in filters.values())
+        for key in (L.LOW, L.HIGH):
+            for f in filters[key]:
+                np.testing.assert_array_equal(cells[k][4], levels(f, -zmax, zmax))
+                k += 1
+    # one row per layer, columns left to right, cells never overlap
+    xs = sorted({round(c[0], 9) for c in cells})
+    ys = sorted({round(c[1], 9) for c in cells}, reverse=True)
+    assert len(xs) == 2 * picks and len(ys) == len(L.LAYERS)
+    assert all(b - a >= cells[0][2] for a, b in zip(xs, xs[1:], strict=False))
+
+
+def test_adversarial_grid_pictures_are_the_images(data):
+    """Originals and adversarials in exact grey levels 0..255, perturbations on one symmetric colour scale."""
+    summary, arrays = data
+    fig = L.make_advs(summary, arrays)
+    cells = grid_cells(fig)
+    assert len(cells) == 10 * 5
+    pmax = L._pert_range(arrays, [L.LOW, L.HIGH])
+    orig = arrays[L.LOW]["digits_orig"]
+    for d in range(10):
+        np.testing.assert_array_equal(cells[d][4], orig[d])
+    k = 10
+    for key in (L.LOW, L.HIGH):
+        adv = arrays[key]["digits_adv"].astype(np.int16)
+        for d in range(10):
+            np.testing.assert_array_equal(cells[k][4], adv[d])
+            np.testing.assert_array_equal(cells[k + 1][4], levels(adv[d] - orig[d], -pmax, pmax))
+            k += 2
+    texts = [a.text for a in fig.layout.annotations]
+    assert len(texts) == 10 + 2 * 10 * 2 and any(t.startswith("‖δ‖=") for t in texts)
+
+
+def test_picture_colours_are_the_heatmap_scales():
+    ink = md._palette(L.INK_SCALE, 256)
+    assert ink[:3] == bytes([255, 255, 255]) and ink[-3:] == bytes([0x11, 0x11, 0x11])
+    rdbu = md._palette(L.DIVERGING_COLORSCALE, 256)
+    red, blue = rdbu[:3], rdbu[-3:]
+    assert red[0] > red[2] and blue[2] > blue[0]  # negative red, positive blue, as the captions say
 
 
 def test_shipped_results_show_the_papers_effect(data):
@@ -54,20 +114,42 @@ def test_draw_figure_and_readout():
     img = np.zeros((28, 28))
     img[5:20, 14] = 255
     adv = (img * 0.5).astype(int).tolist()
-    result = {"target": 3, "nets": {n: {"adversarial": adv, "l2": 1.5, "pred": 1, "pred_score": 0.9,
-                                        "adv_target_score": 0.96, "steps": 400, "success": True}
-                                    for n in ("low", "high")}}
+    result = {
+        "target": 3,
+        "nets": {
+            n: {
+                "adversarial": adv,
+                "l2": 1.5,
+                "pred": 1,
+                "pred_score": 0.9,
+                "adv_target_score": 0.96,
+                "steps": 400,
+                "success": True,
+            }
+            for n in ("low", "high")
+        },
+    }
     fig = L.make_draw(img, result)
-    assert len(fig.data) == 5
+    cells = sorted(grid_cells(fig), key=lambda c: c[0])  # left to right: input, then per net adversarial, δ
+    assert len(cells) == 5
+    np.testing.assert_array_equal(cells[0][4], img)  # the input in whole grey levels
+    np.testing.assert_array_equal(cells[1][4], np.asarray(adv))
+    delta = (np.asarray(adv) - img) / 255
+    for c in (cells[2], cells[4]):
+        np.testing.assert_array_equal(c[4], levels(delta, -np.abs(delta).max(), np.abs(delta).max()))
+    assert len(L.make_draw(None).layout.images) == 5
     assert "‖δ‖₂ = 1.50" in L.draw_readout(result)
     assert L.draw_readout(None) == ""
 
 
-@pytest.mark.parametrize("parse, good, bad", [
-    (L.parse_index, [("0", 0), ("9999", 9999)], ["-1", "10000", "x", "1.5", ""]),
-    (L.parse_target, [("0", 0), ("9", 9)], ["10", "-1", "a", ""]),
-    (L.parse_source, [("test", "test"), ("drawing", "drawing")], ["", "photo"]),
-])
+@pytest.mark.parametrize(
+    "parse, good, bad",
+    [
+        (L.parse_index, [("0", 0), ("9999", 9999)], ["-1", "10000", "x", "1.5", ""]),
+        (L.parse_target, [("0", 0), ("9", 9)], ["10", "-1", "a", ""]),
+        (L.parse_source, [("test", "test"), ("drawing", "drawing")], ["", "photo"]),
+    ],
+)
 def test_permalink_parsers(parse, good, bad):
     for raw, want in good:
         assert parse(raw) == want
