@@ -345,7 +345,10 @@ def _loss_template() -> dict:
         horizontal_spacing=0.14,
         specs=[[{"secondary_y": True}, {"secondary_y": True}]],
     )
-    base_layout(fig, height=360)
+    # Fixed margins wide enough at 375 px (what axis automargin settles on there: left 68, right 44, bottom 79) for
+    # the λ title below its rotated tick labels and the d_adv title on the right; automargin itself would lay the
+    # figure out twice.
+    base_layout(fig, height=360, margin=dict(l=68, r=44, t=30, b=79))
     # Each histogram is one filled step line (a point per bin's left edge, then the last right edge): one SVG
     # path per class instead of a rectangle per bin, so a slider step redraws two paths, not ~200 bars.
     for cls in ("I", "J"):
