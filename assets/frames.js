@@ -466,6 +466,42 @@
     return Math.abs(v - now) < step / 2 ? null : Number(v.toFixed(10));
   }
 
+  // Pointer: while a slider is dragged, the value under the pointer (the slider maps its whole width linearly
+  // onto [min, max] and rounds to the step) is drawn in the pointer event's own task, as for keys.
+  let dragged = null;
+
+  function pointerValue(e, root) {
+    const thumb = root.querySelector("[role=slider]");
+    const host = laneHost(root);
+    if (!thumb || !host || root.getAttribute("data-orientation") !== "horizontal" || document.dir === "rtl") return null;
+    const api = window.dash_component_api;
+    const node = api && api.getLayout ? api.getLayout(host.id) : null;
+    const step = node && node.props ? Number(node.props.step) : NaN;
+    const lo = Number(thumb.getAttribute("aria-valuemin")), hi = Number(thumb.getAttribute("aria-valuemax"));
+    const rect = root.getBoundingClientRect();
+    if (![step, lo, hi].every(isFinite) || step <= 0 || rect.width <= 0) return null;
+    const raw = lo + ((e.clientX - rect.left) / rect.width) * (hi - lo);
+    const v = lo + Math.round((Math.min(hi, Math.max(lo, raw)) - lo) / step) * step;
+    return [host.id, Number(v.toFixed(10))];
+  }
+
+  function onPointer(e) {
+    if (!dragged || (e.type === "pointermove" && !(e.buttons & 1))) return;
+    const hit = pointerValue(e, dragged);
+    if (hit) runLane(hit[0], hit[1]);
+  }
+
+  document.addEventListener("pointerdown", (e) => {
+    const root = e.button === 0 && e.target && e.target.closest ? e.target.closest(".dash-slider-root") : null;
+    if (!root || root.getAttribute("aria-disabled") === "true") return;
+    if (lanes === null) lanes = storeData(LANES_STORE) || null;
+    const host = laneHost(root);
+    dragged = lanes && host && lanes[host.id] ? root : null;
+    onPointer(e);
+  }, true);
+  document.addEventListener("pointermove", onPointer, true);
+  for (const type of ["pointerup", "pointercancel"]) document.addEventListener(type, () => { dragged = null; }, true);
+
   document.addEventListener("keydown", (e) => {
     const thumb = e.target;
     if (!thumb || !thumb.getAttribute || thumb.getAttribute("role") !== "slider" || e.altKey || e.ctrlKey || e.metaKey) return;

@@ -264,7 +264,7 @@ def report(res: dict, samples: int) -> str:
         f"Load average during the run: {res['load'][0]:.1f} → {res['load'][1]:.1f} on {os.cpu_count()} cores "
         "(other jobs shared the machine; on a busy machine every number scales with the floor). "
         "How a step is drawn: the slider's new value is taken from the key itself (keydown: arrows one step, as "
-        "the slider computes it; while dragging, from the thumb's aria-valuenow) and the precomputed frame is drawn "
+        "the slider computes it; while dragging, from the pointer's position) and the precomputed frame is drawn "
         "into the existing graph in that same task — scatter traces whose x/y change on fixed axes and swapped "
         "pictures are set directly in the SVG (line and fill paths through the axes' own data→pixel maps, marker "
         "positions, image sources; Plotly redraws the same picture once the slider rests, for hover), anything "

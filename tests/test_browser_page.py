@@ -365,3 +365,42 @@ def test_a_frame_painted_into_the_svg_is_the_picture_plotly_draws(page, mnist_ur
         assert set(theirs["traces"]) == set(ours[g]["traces"]), g
         assert _same_picture(ours[g], theirs) == [], g
     assert page.problems == []
+
+
+def test_dragging_a_slider_draws_the_value_under_the_pointer(page, mnist_url):
+    """While the thumb is dragged, the frame of the value under the pointer is drawn in the pointer event's own
+    task (assets/frames.js); where the drag ends, figure and readout show the slider's value."""
+    open_page(page, mnist_url)
+    root = page.locator("#ctl-toy-theta .dash-slider-root")
+    root.scroll_into_view_if_needed()
+    box = root.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.5, y)
+    page.mouse.down()
+    page.evaluate(
+        """() => { const gd = document.querySelector('#fig-toy-lines .js-plotly-plot');
+             window.__drag = {painted: 0, inPointerEvent: 0};
+             gd.on('l2_painted', () => {
+               window.__drag.painted += 1;
+               // drawn while the pointer event itself is handled, before the slider has seen it
+               if (window.event && window.event.type === 'pointermove') window.__drag.inPointerEvent += 1;
+             }); }"""
+    )
+    for frac in (0.4, 0.3, 0.2):
+        page.mouse.move(box["x"] + box["width"] * frac, y, steps=2)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    value = float(page.get_attribute("#ctl-toy-theta [role=slider]", "aria-valuenow"))
+    drag = page.evaluate("() => window.__drag")
+    assert 10 < value < 35 and drag["painted"] >= 2 and drag["inPointerEvent"] >= 2, drag
+    # what is drawn is the frame of the slider's value: its readout, and its boundary line
+    want = page.evaluate(
+        """(v) => { const st = window.dash_component_api.getLayout('fig-toy-lines-frames').props.data;
+             let k = 0; st.values.forEach((x, i) => { if (Math.abs(x - v) < Math.abs(st.values[k] - v)) k = i; });
+             const fr = st.frames[k]; return [fr.readouts[0], fr.traces['2'] ? fr.traces['2'].x : null]; }""",
+        value,
+    )
+    assert text(page, "ro-toy-lines-theta") == want[0]
+    if want[1] is not None:
+        assert trace_values(page, "fig-toy-lines", 2, "x") == want[1]
+    assert page.problems == []
