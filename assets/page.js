@@ -212,7 +212,42 @@
     return {frames: {error: message, figs: {loss: fig, plane: fig, mirror: fig}}, mirror: null, note: ""};
   }
 
-  async function fetchAnswer(url) {
+  const inFlight = new Map(); // url → promise of its answer (a prefetch and the choice share one download)
+
+  function fetchAnswer(url) {
+    if (!inFlight.has(url)) {
+      const p = downloadAnswer(url);
+      inFlight.set(url, p);
+      p.then(() => inFlight.delete(url), () => inFlight.delete(url));
+    }
+    return inFlight.get(url);
+  }
+
+  function answerUrl(src, pair, loss) {
+    return src.url + "/" + encodeURIComponent(String(pair)) + "/" + encodeURIComponent(String(loss)) +
+      "?v=" + encodeURIComponent(String(src.v || ""));
+  }
+
+  // A pointer on an option of the pair list (hovered, or pressed: the click follows ~0.1 s later) starts that
+  // pair's download, so the choice itself finds the answer in memory.
+  function prefetchOption(e) {
+    const opt = e.target && e.target.closest ? e.target.closest("[role=option]") : null;
+    const api = window.dash_component_api;
+    if (!opt || !api || !api.getLayout) return;
+    const pairNode = api.getLayout("ctl-svm-pair"), lossNode = api.getLayout("ctl-svm-loss");
+    const srcNode = api.getLayout("store-svm-src");
+    const src = srcNode && srcNode.props && srcNode.props.data;
+    if (!pairNode || !lossNode || !src || !src.url) return;
+    const label = opt.textContent.trim();
+    const hit = (pairNode.props.options || []).find((o) => o && o.label === label);
+    if (!hit) return; // an option of another dropdown
+    const url = answerUrl(src, hit.value, lossNode.props.value);
+    if (!answers.has(url)) fetchAnswer(url).catch(() => null);
+  }
+  document.addEventListener("pointerover", prefetchOption, true);
+  document.addEventListener("pointerdown", prefetchOption, true);
+
+  async function downloadAnswer(url) {
     const r = await fetch(url, {credentials: "same-origin"});
     let ans = null;
     try {
@@ -233,8 +268,7 @@
     if (!(isTypical(xset, xi) && isTypical(yset, yi)) || !src || !src.url) {
       return [NU(), NU(), NU(), {pair: pair, loss: loss, seq: seq}];
     }
-    const url = src.url + "/" + encodeURIComponent(String(pair)) + "/" + encodeURIComponent(String(loss)) +
-      "?v=" + encodeURIComponent(String(src.v || ""));
+    const url = answerUrl(src, pair, loss);
     let ans = answers.get(url);
     if (!ans) {
       try {

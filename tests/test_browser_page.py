@@ -404,3 +404,23 @@ def test_dragging_a_slider_draws_the_value_under_the_pointer(page, mnist_url):
     if want[1] is not None:
         assert trace_values(page, "fig-toy-lines", 2, "x") == want[1]
     assert page.problems == []
+
+
+def test_pointing_at_a_pair_fetches_its_answer_before_the_click(page, mnist_url):
+    """Hovering an option of the pair list starts that pair's download; choosing it then uses that download."""
+    open_page(page, mnist_url)
+    page.click("#ctl-svm-pair")
+    search = page.locator(".dash-dropdown-search").first
+    search.wait_for(state="visible", timeout=30_000)
+    search.fill("4 vs 9")
+    option = page.locator("[role=option]", has_text="4 vs 9").first
+    with page.expect_request(lambda r: "/svm-data/4-9/hinge" in r.url, timeout=30_000):
+        option.hover()
+    page.wait_for_timeout(300)
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "/svm-data/" in r.url else None)
+    err = text(page, "ro-svm-err-test")
+    option.click()
+    wait_text_change(page, "ro-svm-err-test", err)
+    assert fetched == []  # the choice found the answer already in the page
+    assert page.problems == []
