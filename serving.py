@@ -553,6 +553,21 @@ def install(app) -> None:
         resp.headers["Cache-Control"] = "public, max-age=86400, immutable" if current else "no-store"
         return resp
 
+    @server.route("/frames-data/<name>")
+    def frames_data(name: str):
+        """A figure's frames (components.frames.frames_store): content-addressed, so cacheable for good."""
+        from components import frames, page
+
+        gz = frames.frames_file(name)
+        if gz is None:  # this process has not built the page yet: build it once (it registers every file)
+            page.layout()
+            gz = frames.frames_file(name)
+        if gz is None:
+            return _error(404, "no such frames file (the page was rebuilt since; reload it)")
+        resp = _encoded_response(gz, None if _accepts_gzip() else gzip.decompress(gz), "application/json")
+        resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return resp
+
     cache_layout(app)
     ARTIFACTS.get()  # start the first check now, in the background
 

@@ -377,10 +377,30 @@
   }
 
   // The generic frame player (components.frames.register_frame_player): slider value → nearest frame.
+  // A slider moved before its figure's frames arrived (components.frames.frames_store): the value it asked for,
+  // drawn when they arrive.
+  const waiting = {};
+
   function pick(value, store, figId, readoutIds) {
     const nu = window.dash_clientside.no_update;
+    const none = [nu].concat(readoutIds.map(() => nu));
     const v = Number(value);
-    if (!store || value === null || value === undefined || !isFinite(v)) return [nu].concat(readoutIds.map(() => nu));
+    if (value === null || value === undefined || !isFinite(v)) return none;
+    const cc = window.dash_clientside.callback_context;
+    const byStore = !!(cc && cc.triggered_id && String(cc.triggered_id).endsWith("-frames"));
+    if (!store) {
+      if (!byStore) waiting[figId] = v;
+      return none;
+    }
+    if (byStore) {
+      if (!(figId in waiting)) {
+        // the frames arrived and the figure still shows the page's own first frame: note it as drawn
+        const gd = graphDiv(figId);
+        if (gd && !gd.__l2drawn) gd.__l2drawn = [store, nearest(store.values, v)];
+        return none;
+      }
+      delete waiting[figId];
+    }
     const k = nearest(store.values, v);
     const fr = store.frames[k];
     const [upd, lay] = frameUpdates(store, k);
@@ -518,9 +538,25 @@
 
   // Lane function of the generic frame player: the pick without the Dash outputs.
   function lanePick(value, store, figId, readoutIds) {
-    if (store && graphDiv(figId)) pick(value, store, figId, readoutIds);
+    if (!store) waiting[figId] = Number(value);
+    else if (graphDiv(figId)) pick(value, store, figId, readoutIds);
   }
 
-  window.l2frames = {draw: draw, setTexts: setTexts, pick: pick, lanePick: lanePick, graphDiv: graphDiv,
+  // A frames store's file (components.frames.frames_store): fetched once after load, retried once on a failure.
+  async function load(url) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const r = await fetch(url, {credentials: "same-origin"});
+        if (r.ok) return await r.json();
+      } catch (err) {
+        /* retried below */
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    console.warn("frames not loaded: " + url + " (the figure keeps its first frame)");
+    return window.dash_clientside.no_update;
+  }
+
+  window.l2frames = {load: load, draw: draw, setTexts: setTexts, pick: pick, lanePick: lanePick, graphDiv: graphDiv,
     internals: {canAnimate: canAnimate, tracePaint: tracePaint, nextValue: nextValue}};
 })();

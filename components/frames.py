@@ -8,16 +8,18 @@ server round trip while dragging.  ``apply_frame`` is the Python twin of the JS 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
 import math
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from dash import Input, Output, State, clientside_callback, dcc
+from dash import Input, Output, clientside_callback, dcc, html
 
 from components.common import readouts
 from jobs.artifacts import atomic_write_bytes
@@ -125,15 +127,50 @@ def register_frame_player(fig_id: str, ctl_id: str, store_id: str, readout_ids: 
         _PICK_JS % (json.dumps(fig_id), json.dumps(list(readout_ids))),
         [Output(fig_id, "figure")] + [Output(r, "children") for r in readout_ids],
         Input(ctl_id, "value"),
-        State(store_id, "data"),
+        Input(store_id, "data"),  # arrives after load (frames_store); a value asked for meanwhile is drawn then
         prevent_initial_call=True,
     )
     fast_lane(ctl_id, "l2frames.lanePick", [store_id], [fig_id, list(readout_ids)])
+    # the store's frames arrive right after the page (frames_store)
+    clientside_callback(_LOAD_JS, Output(store_id, "data"), Input(f"{store_id}-src", "data"))
 
 
-def frames_store(store_id: str, payload: dict | None) -> dcc.Store:
-    """The dcc.Store holding a figure's frames (sent once with the page)."""
-    return dcc.Store(id=store_id, data=payload)
+# Frames stores are not sent inside the page: the page carries each store empty plus the address of its frames,
+# a content-addressed gzipped JSON file served from this process's memory (``/frames-data/<name>``, serving.py),
+# which the browser fetches right after load (and keeps).  The figures themselves come drawn with the page, so
+# nothing waits for these files; only a slider moved in the first moments finds its store still empty.
+FRAMES_URL = "/frames-data"
+_LAZY: dict[str, bytes] = {}
+_LAZY_LOCK = threading.Lock()
+
+
+def frames_store(store_id: str, payload: dict | None) -> html.Div:
+    """The dcc.Store of a figure's frames (filled after load from ``/frames-data/…``) and its address store."""
+    url = None
+    if payload is not None:
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        name = f"{store_id}-{hashlib.sha256(body).hexdigest()[:16]}.json"
+        with _LAZY_LOCK:
+            if name not in _LAZY:
+                # the previous version of this store (the frames changed while serving) is dropped
+                for old in [k for k in _LAZY if k.rsplit("-", 1)[0] == store_id]:
+                    del _LAZY[old]
+                _LAZY[name] = gzip.compress(body, compresslevel=6, mtime=0)
+        url = f"{FRAMES_URL}/{name}"
+    return html.Div([dcc.Store(id=store_id), dcc.Store(id=f"{store_id}-src", data=url)], hidden=True)
+
+
+def frames_file(name: str) -> bytes | None:
+    """The gzipped frames file of that name, if this process has built it (see ``frames_store``)."""
+    with _LAZY_LOCK:
+        return _LAZY.get(name)
+
+
+_LOAD_JS = """
+async function(url) {
+    return url ? window.l2frames.load(url) : window.dash_clientside.no_update;
+}
+"""
 
 
 def source_digest(*paths: str | Path) -> str:

@@ -424,3 +424,23 @@ def test_pointing_at_a_pair_fetches_its_answer_before_the_click(page, mnist_url)
     wait_text_change(page, "ro-svm-err-test", err)
     assert fetched == []  # the choice found the answer already in the page
     assert page.problems == []
+
+
+def test_a_slider_moved_before_its_frames_arrive_is_drawn_when_they_do(page, mnist_url):
+    """The frames come after the page (/frames-data/…): a step taken before is drawn when they arrive."""
+    held = []
+    page.route("**/frames-data/fig-toy-lines-frames-*", lambda route: held.append(route))
+    page.goto(mnist_url, timeout=120_000)
+    page.wait_for_function(PAINTED, timeout=120_000)
+    page.wait_for_function("() => document.getElementById('ro-toy-lines-theta').textContent !== ''")
+    before = text(page, "ro-toy-lines-theta")
+    line = trace_values(page, "fig-toy-lines", 2, "x")
+    press(page, "ctl-toy-theta", "ArrowLeft", 3)
+    page.wait_for_timeout(500)
+    assert text(page, "ro-toy-lines-theta") == before  # nothing to draw from yet
+    assert held, "the frames request was not made"
+    for route in held:
+        route.continue_()
+    wait_text_change(page, "ro-toy-lines-theta", before)
+    assert trace_values(page, "fig-toy-lines", 2, "x") != line
+    assert page.problems == []

@@ -360,3 +360,24 @@ def test_warm_answers_cli_builds_once_and_one_warmer_at_a_time(tmp_path):
     assert busy.returncode == 0 and "another warm-answers is running" in busy.stdout
     bad = subprocess.run([*cmd[:4], "--pairs", "7-7"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "error:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_frames_files_are_served_content_addressed(monkeypatch):
+    """frames_store: the page carries an empty store and the address of its frames, a gzipped JSON file."""
+    from components import frames
+
+    div = frames.frames_store("t-frames", {"values": [0.0], "base": {"data": [], "layout": {}}, "frames": []})
+    store, src = div.children
+    assert store.id == "t-frames" and getattr(store, "data", None) is None
+    name = src.data.rsplit("/", 1)[1]
+    assert src.data.startswith("/frames-data/t-frames-") and name.endswith(".json")
+    client = _tiny_app().server.test_client()
+    r = client.get(src.data, headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["Content-Encoding"] == "gzip" and "immutable" in r.headers["Cache-Control"]
+    assert gzip.decompress(r.data) == b'{"values":[0.0],"base":{"data":[],"layout":{}},"frames":[]}'
+    # new frames for the same store replace the old file; unknown names are a 404 with a message, not a crash
+    frames.frames_store("t-frames", {"values": [1.0], "base": {"data": [], "layout": {}}, "frames": []})
+    assert frames.frames_file(name) is None
+    monkeypatch.setattr("components.page.layout", lambda: None)
+    missing = client.get("/frames-data/t-frames-0000.json", headers={"Accept": "application/json"})
+    assert missing.status_code == 404 and "reload" in missing.get_data(as_text=True)
