@@ -300,16 +300,16 @@
     }
     const qs = params.toString();
     const url = window.location.pathname + (qs ? "?" + qs : "") + window.location.hash;
-    // In a task of its own: the address bar need not hold up a slider's frame (replaceState can take ms).
+    // Once the controls rest for a moment: replaceState costs ~3 ms here, and done right after each slider step it
+    // would delay the frame that shows that step.
     pendingUrl = url;
-    if (!urlTimer) {
-      urlTimer = setTimeout(() => {
-        urlTimer = null;
-        if (pendingUrl !== window.location.pathname + window.location.search + window.location.hash) {
-          window.history.replaceState(window.history.state, "", pendingUrl);
-        }
-      }, 0);
-    }
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(() => {
+      urlTimer = null;
+      if (pendingUrl !== window.location.pathname + window.location.search + window.location.hash) {
+        window.history.replaceState(window.history.state, "", pendingUrl);
+      }
+    }, 200);
     return qs;
   }
 
