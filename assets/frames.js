@@ -177,8 +177,18 @@
 
   const settling = new WeakMap(); // gd → {traces: {i: {x, y}}, images: {i: source}, timer}
 
-  // Paint every update now, or nothing (false) when any part needs Plotly.
+  // Paint every update now, or nothing (false) when any part needs Plotly (or anything goes wrong: the caller
+  // then draws through Plotly, which leaves a consistent picture).
   function paintNow(gd, idx, upd, images) {
+    try {
+      return paintOrRefuse(gd, idx, upd, images);
+    } catch (err) {
+      console.warn("direct paint skipped:", err);
+      return false;
+    }
+  }
+
+  function paintOrRefuse(gd, idx, upd, images) {
     const td = gd._transitionData;
     if (td && ((td._frameQueue && td._frameQueue.length) || td._animationRaf || td._frameWaitingCnt)) {
       return false; // a Plotly animation is still to draw: it would overwrite this frame with an older one
@@ -189,7 +199,8 @@
     for (const i of idx) {
       const u = upd[i];
       const full = gd._fullData[i];
-      if (full && full.opacity === 0 && !("opacity" in u) && !("visible" in u)) {
+      if (!u || !full || !gd.data[i]) return false;
+      if (full.opacity === 0 && !("opacity" in u) && !("visible" in u)) {
         deferred = true; // an invisible trace (e.g. the heatmap under a picture, kept for hover) waits for the settle
         continue;
       }
