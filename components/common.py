@@ -34,7 +34,7 @@ DIVERGING_COLORSCALE = "RdBu"
 
 # The original article and its paper: credited (with these links) in the header, the intro and §4.
 ORIGINAL_URL = "https://thomas-tanay.github.io/post--L2-regularization/"
-# Tanay & Griffin 2018 on arXiv (the same results, written up as a paper)
+# Its companion paper
 PAPER_URL = "https://arxiv.org/abs/1806.11186"
 
 FONT = "Georgia, 'Times New Roman', serif"
