@@ -325,6 +325,14 @@ def _encoded_response(gzipped: bytes, plain: bytes | None, mimetype: str) -> Res
     return resp
 
 
+def _gzip_json(gz: bytes, cache_control: str, status: int = 200) -> Response:
+    """A JSON file kept gzipped (sent as is, or unpacked for a client that does not accept gzip)."""
+    resp = _encoded_response(gz, None if _accepts_gzip() else gzip.decompress(gz), "application/json")
+    resp.status_code = status
+    resp.headers["Cache-Control"] = cache_control
+    return resp
+
+
 class LayoutCache:
     """The encoded ``/_dash-layout`` answer, kept per process for ``L2_LAYOUT_CACHE_S`` seconds (0 = off).
 
@@ -546,12 +554,8 @@ def install(app) -> None:
         from components import svm
 
         status, gz = svm.answer_gz(pair, loss)
-        plain = None if _accepts_gzip() else gzip.decompress(gz)
-        resp = _encoded_response(gz, plain, "application/json")
-        resp.status_code = status
         current = status == 200 and request.args.get("v") == svm.answer_key()
-        resp.headers["Cache-Control"] = "public, max-age=86400, immutable" if current else "no-store"
-        return resp
+        return _gzip_json(gz, "public, max-age=86400, immutable" if current else "no-store", status)
 
     @server.route("/frames-data/<name>")
     def frames_data(name: str):
@@ -564,9 +568,7 @@ def install(app) -> None:
             gz = frames.frames_file(name)
         if gz is None:
             return _error(404, "no such frames file (the page was rebuilt since; reload it)")
-        resp = _encoded_response(gz, None if _accepts_gzip() else gzip.decompress(gz), "application/json")
-        resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        return resp
+        return _gzip_json(gz, "public, max-age=31536000, immutable")
 
     cache_layout(app)
     ARTIFACTS.get()  # start the first check now, in the background

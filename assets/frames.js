@@ -433,10 +433,15 @@
   const LANES_STORE = "page-fast-lanes";
   let lanes = null;
 
-  function storeData(id) {
+  function layoutProps(id) {
     const api = window.dash_component_api;
     const node = api && api.getLayout ? api.getLayout(id) : null;
-    return node && node.props ? node.props.data : undefined;
+    return node && node.props ? node.props : undefined;
+  }
+
+  function storeData(id) {
+    const props = layoutProps(id);
+    return props ? props.data : undefined;
   }
 
   function runLane(ctlId, value) {
@@ -456,13 +461,9 @@
   function watchSliders() {
     new MutationObserver((mutations) => {
       for (const m of mutations) {
-        for (let el = m.target; el && el !== document.body; el = el.parentElement) {
-          if (el.id && el.id.startsWith("ctl-")) {
-            const v = Number(m.target.getAttribute("aria-valuenow"));
-            if (isFinite(v)) runLane(el.id, v);
-            break;
-          }
-        }
+        const host = laneHost(m.target);
+        const v = Number(m.target.getAttribute("aria-valuenow"));
+        if (host && isFinite(v)) runLane(host.id, v);
       }
     }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["aria-valuenow"]});
   }
@@ -482,19 +483,36 @@
     return null;
   }
 
-  function nextValue(e, props, thumb) {
-    const lo = Number(thumb.getAttribute("aria-valuemin")), hi = Number(thumb.getAttribute("aria-valuemax"));
-    const now = Number(thumb.getAttribute("aria-valuenow")), step = Number(props.step);
-    if (![lo, hi, now, step].every(isFinite) || step <= 0 || document.dir === "rtl") return null;
+  // The lane slider around `el` with a lane and a step: {id, lo, hi, now, step}, or null (not ours to draw).
+  function laneSlider(el) {
+    const host = laneHost(el);
+    if (!host || document.dir === "rtl") return null;
+    if (lanes === null) lanes = storeData(LANES_STORE) || null;
+    const thumb = host.querySelector("[role=slider]");
+    const props = layoutProps(host.id);
+    if (!lanes || !lanes[host.id] || !thumb || !props) return null;
+    if (thumb.getAttribute("aria-disabled") === "true" || thumb.hasAttribute("data-disabled")) return null;
+    const num = (name) => Number(thumb.getAttribute(name));
+    const r = {id: host.id, step: Number(props.step), lo: num("aria-valuemin"), hi: num("aria-valuemax"),
+      now: num("aria-valuenow")};
+    return [r.lo, r.hi, r.now, r.step].every(isFinite) && r.step > 0 ? r : null;
+  }
+
+  // v clamped to the slider's range and rounded to its step, as the slider does.
+  function snap(r, v) {
+    return Number((r.lo + Math.round((Math.min(r.hi, Math.max(r.lo, v)) - r.lo) / r.step) * r.step).toFixed(10));
+  }
+
+  function nextValue(e, r) {
     let v;
-    if (e.key === "Home") v = lo;
-    else if (e.key === "End") v = hi;
+    if (e.key === "Home") v = r.lo;
+    else if (e.key === "End") v = r.hi;
     else if (e.key in KEY_DIRECTION) {
       const times = e.shiftKey || e.key.startsWith("Page") ? 10 : 1;
-      v = now + KEY_DIRECTION[e.key] * times * step;
+      v = r.now + KEY_DIRECTION[e.key] * times * r.step;
     } else return null;
-    v = lo + Math.round((Math.min(hi, Math.max(lo, v)) - lo) / step) * step;
-    return Math.abs(v - now) < step / 2 ? null : Number(v.toFixed(10));
+    v = snap(r, v);
+    return Math.abs(v - r.now) < r.step / 2 ? null : v;
   }
 
   // Pointer: while a slider is dragged, the value under the pointer (the slider maps its whole width linearly
@@ -502,18 +520,10 @@
   let dragged = null;
 
   function pointerValue(e, root) {
-    const thumb = root.querySelector("[role=slider]");
-    const host = laneHost(root);
-    if (!thumb || !host || root.getAttribute("data-orientation") !== "horizontal" || document.dir === "rtl") return null;
-    const api = window.dash_component_api;
-    const node = api && api.getLayout ? api.getLayout(host.id) : null;
-    const step = node && node.props ? Number(node.props.step) : NaN;
-    const lo = Number(thumb.getAttribute("aria-valuemin")), hi = Number(thumb.getAttribute("aria-valuemax"));
+    const r = laneSlider(root);
     const rect = root.getBoundingClientRect();
-    if (![step, lo, hi].every(isFinite) || step <= 0 || rect.width <= 0) return null;
-    const raw = lo + ((e.clientX - rect.left) / rect.width) * (hi - lo);
-    const v = lo + Math.round((Math.min(hi, Math.max(lo, raw)) - lo) / step) * step;
-    return [host.id, Number(v.toFixed(10))];
+    if (!r || root.getAttribute("data-orientation") !== "horizontal" || rect.width <= 0) return null;
+    return [r.id, snap(r, r.lo + ((e.clientX - rect.left) / rect.width) * (r.hi - r.lo))];
   }
 
   function onPointer(e) {
@@ -524,10 +534,7 @@
 
   document.addEventListener("pointerdown", (e) => {
     const root = e.button === 0 && e.target && e.target.closest ? e.target.closest(".dash-slider-root") : null;
-    if (!root || root.getAttribute("aria-disabled") === "true") return;
-    if (lanes === null) lanes = storeData(LANES_STORE) || null;
-    const host = laneHost(root);
-    dragged = lanes && host && lanes[host.id] ? root : null;
+    dragged = root && laneSlider(root) ? root : null;
     onPointer(e);
   }, true);
   document.addEventListener("pointermove", onPointer, true);
@@ -536,15 +543,9 @@
   document.addEventListener("keydown", (e) => {
     const thumb = e.target;
     if (!thumb || !thumb.getAttribute || thumb.getAttribute("role") !== "slider" || e.altKey || e.ctrlKey || e.metaKey) return;
-    if (thumb.getAttribute("aria-disabled") === "true" || thumb.hasAttribute("data-disabled")) return;
-    const host = laneHost(thumb);
-    if (!host) return;
-    if (lanes === null) lanes = storeData(LANES_STORE) || null;
-    if (!lanes || !lanes[host.id]) return;
-    const api = window.dash_component_api;
-    const node = api && api.getLayout ? api.getLayout(host.id) : null;
-    const v = node && node.props ? nextValue(e, node.props, thumb) : null;
-    if (v !== null) runLane(host.id, v);
+    const r = laneSlider(thumb);
+    const v = r ? nextValue(e, r) : null;
+    if (v !== null) runLane(r.id, v);
   }, true);
 
   // Lane function of the generic frame player: the pick without the Dash outputs.
@@ -569,5 +570,5 @@
   }
 
   window.l2frames = {load: load, draw: draw, setTexts: setTexts, pick: pick, lanePick: lanePick, graphDiv: graphDiv,
-    internals: {canAnimate: canAnimate, tracePaint: tracePaint, nextValue: nextValue}};
+    internals: {canAnimate: canAnimate, tracePaint: tracePaint, nextValue: nextValue, laneSlider: laneSlider}};
 })();

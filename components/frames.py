@@ -142,12 +142,16 @@ def register_frame_player(fig_id: str, ctl_id: str, store_id: str, readout_ids: 
 FRAMES_URL = "/frames-data"
 _LAZY: dict[str, bytes] = {}
 _LAZY_LOCK = threading.Lock()
+_LAZY_URLS: dict[str, tuple[dict, str]] = {}  # store id → (the payload last encoded, its URL): no re-encoding per page
 
 
 def frames_store(store_id: str, payload: dict | None) -> html.Div:
     """The dcc.Store of a figure's frames (filled after load from ``/frames-data/…``) and its address store."""
     url = None
-    if payload is not None:
+    known = _LAZY_URLS.get(store_id)
+    if payload is not None and known and known[0] is payload:  # the same (memoized) frames as last time
+        url = known[1]
+    elif payload is not None:
         body = json.dumps(payload, separators=(",", ":")).encode()
         name = f"{store_id}-{hashlib.sha256(body).hexdigest()[:16]}.json"
         with _LAZY_LOCK:
@@ -157,6 +161,7 @@ def frames_store(store_id: str, payload: dict | None) -> html.Div:
                     del _LAZY[old]
                 _LAZY[name] = gzip.compress(body, compresslevel=6, mtime=0)
         url = f"{FRAMES_URL}/{name}"
+        _LAZY_URLS[store_id] = (payload, url)
     return html.Div([dcc.Store(id=store_id), dcc.Store(id=f"{store_id}-src", data=url)], hidden=True)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import gzip
+import hashlib
 import json
 import logging
 import math
@@ -853,8 +854,6 @@ def answer_key() -> str:
     except OSError:
         return _CODE_KEY + "-nomanifest"
     if _manifest_seen[0] != stamp:
-        import hashlib
-
         _manifest_seen = (stamp, hashlib.sha256(manifest.read_bytes()).hexdigest()[:12])
     return f"{_CODE_KEY}-{_manifest_seen[1]}"
 
