@@ -645,7 +645,7 @@ def draw_block() -> html.Figure:
         "fig-lenet-draw",
         "Draw a digit and fool both nets",
         [
-            html.Div([canvas, graph("fig-lenet-draw", make_draw(None))], className="lenet-draw-row"),
+            html.Div([canvas, graph("fig-lenet-draw", first_draw())], className="lenet-draw-row"),
             dcc.Store(id="store-lenet-drawing"),
             dcc.Store(id="store-lenet-job"),
             dcc.Interval(id="lenet-draw-poll", interval=500, disabled=True),
@@ -661,60 +661,23 @@ def draw_block() -> html.Figure:
 
 # ---------------------------------------------------------------------------------------- callbacks
 
-# The canvas: draw with mouse/touch; on each stroke's end, crop the ink, scale it into a 20×20 box,
-# centre it by its centre of mass in 28×28 (as MNIST was made) and store the 0..255 values.
+# The canvas (assets/lenet.js draws, crops, centres and stores the digit); the Clear button empties it.
 dash.clientside_callback(
-    """
-    function(_n, id) {
-        const c = document.getElementById('lenet-canvas');
-        if (!c) { return window.dash_clientside.no_update; }
-        const ctx = c.getContext('2d');
-        if (!c.dataset.ready) {
-            c.dataset.ready = '1';
-            let down = false;
-            const pos = (e) => { const r = c.getBoundingClientRect();
-                return [(e.clientX - r.left) * c.width / r.width, (e.clientY - r.top) * c.height / r.height]; };
-            const emit = () => {
-                const img = ctx.getImageData(0, 0, c.width, c.height).data;
-                let x0 = c.width, y0 = c.height, x1 = -1, y1 = -1;
-                for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) {
-                    if (img[4 * (y * c.width + x) + 3] > 20) {
-                        x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); } }
-                if (x1 < 0) { window.dash_clientside.set_props('store-lenet-drawing', {data: []}); return; }
-                const s = 20 / Math.max(x1 - x0 + 1, y1 - y0 + 1);
-                const w = Math.max(1, Math.round((x1 - x0 + 1) * s)), h = Math.max(1, Math.round((y1 - y0 + 1) * s));
-                const o = document.createElement('canvas'); o.width = 28; o.height = 28;
-                const octx = o.getContext('2d'); octx.imageSmoothingQuality = 'high';
-                octx.drawImage(c, x0, y0, x1 - x0 + 1, y1 - y0 + 1, Math.floor((28 - w) / 2), Math.floor((28 - h) / 2), w, h);
-                const a = octx.getImageData(0, 0, 28, 28).data;
-                let m = 0, mx = 0, my = 0; const v = [];
-                for (let y = 0; y < 28; y++) { v.push([]); for (let x = 0; x < 28; x++) {
-                    const q = a[4 * (y * 28 + x) + 3]; v[y].push(q); m += q; mx += q * x; my += q * y; } }
-                const dx = m ? Math.round(13.5 - mx / m) : 0, dy = m ? Math.round(13.5 - my / m) : 0;
-                const out = [];
-                for (let y = 0; y < 28; y++) { out.push([]); for (let x = 0; x < 28; x++) {
-                    const sx = x - dx, sy = y - dy;
-                    out[y].push(sx >= 0 && sx < 28 && sy >= 0 && sy < 28 ? v[sy][sx] : 0); } }
-                window.dash_clientside.set_props('store-lenet-drawing', {data: out});
-                window.dash_clientside.set_props('ctl-lenet-source', {value: 'drawing'});
-            };
-            c.addEventListener('pointerdown', (e) => { down = true; c.setPointerCapture(e.pointerId);
-                const [x, y] = pos(e); ctx.beginPath(); ctx.moveTo(x, y); });
-            c.addEventListener('pointermove', (e) => { if (!down) return; const [x, y] = pos(e);
-                ctx.lineWidth = 15; ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.strokeStyle = '#111';
-                ctx.lineTo(x, y); ctx.stroke(); });
-            const up = () => { if (down) { down = false; emit(); } };
-            c.addEventListener('pointerup', up); c.addEventListener('pointerleave', up);
-        }
-        if (_n) { ctx.clearRect(0, 0, c.width, c.height);
-            window.dash_clientside.set_props('store-lenet-drawing', {data: []}); }
-        return window.dash_clientside.no_update;
-    }
-    """,
+    dash.ClientsideFunction(namespace="l2lenet", function_name="clear"),
     Output("ctl-lenet-clear", "title"),
     Input("ctl-lenet-clear", "n_clicks"),
-    State("ctl-lenet-clear", "id"),
+    prevent_initial_call=True,
 )
+
+
+@lru_cache(maxsize=1)
+def first_draw() -> go.Figure:
+    """The draw figure as the page opens: the default input (test image 0), or empty if it cannot be read."""
+    try:
+        return make_draw(_input_image("test", 0, None))
+    except Exception as exc:  # noqa: BLE001 — a missing MNIST file leaves the figure empty, not the page broken
+        log.warning("LeNet test image unavailable: %s", exc)
+        return make_draw(None)
 
 
 def _input_image(source, index, drawing) -> np.ndarray:
@@ -735,7 +698,7 @@ def _input_image(source, index, drawing) -> np.ndarray:
     Input("ctl-lenet-source", "value"),
     Input("ctl-lenet-index", "value"),
     Input("store-lenet-drawing", "data"),
-    prevent_initial_call="initial_duplicate",
+    prevent_initial_call=True,  # the page comes with the default input drawn (first_draw)
 )
 def show_input(source, index, drawing):
     """Show the chosen input (no computation); explain what is wrong with it if it cannot be used."""
