@@ -389,29 +389,20 @@
 
   // The generic frame player (components.frames.register_frame_player): slider value → nearest frame.
   // A slider moved before its figure's frames arrived (components.frames.frames_store): the value it asked for,
-  // drawn when they arrive.
+  // drawn when they arrive (arrived below).
   const waiting = {};
 
-  function pick(value, store, figId, readoutIds) {
+  function pick(value, store, figId, readoutIds, storeId) {
     const nu = window.dash_clientside.no_update;
     const none = [nu].concat(readoutIds.map(() => nu));
     const v = Number(value);
     if (value === null || value === undefined || !isFinite(v)) return none;
-    const cc = window.dash_clientside.callback_context;
-    const byStore = !!(cc && cc.triggered_id && String(cc.triggered_id).endsWith("-frames"));
+    store = store || (storeId ? loaded[storeId] : null);
     if (!store) {
-      if (!byStore) waiting[figId] = v;
+      waiting[figId] = v;
       return none;
     }
-    if (byStore) {
-      if (!(figId in waiting)) {
-        // the frames arrived and the figure still shows the page's own first frame: note it as drawn
-        const gd = graphDiv(figId);
-        if (gd && !gd.__l2drawn) gd.__l2drawn = [store, nearest(store.values, v)];
-        return none;
-      }
-      delete waiting[figId];
-    }
+    delete waiting[figId];
     const k = nearest(store.values, v);
     const fr = store.frames[k];
     const [upd, lay] = frameUpdates(store, k);
@@ -421,6 +412,46 @@
     const data = store.base.data.map((t, i) => Object.assign({}, t, fr.traces[String(i)] || {}));
     const layout = JSON.parse(JSON.stringify(Object.assign({}, store.base.layout, fr.layout)));
     return [{data: data, layout: layout}].concat(fr.readouts);
+  }
+
+  // ---- The lazy stores (components.frames.frames_store): fetched once, right after load, by the page's start-up
+  // callback (assets/page.js start), and kept here as soon as each arrives, so that a slider works before Dash has
+  // the store too.  On arrival, a value asked for meanwhile is drawn: by the store's hook if a section set one
+  // (onLoaded), else by the frame player of the slider whose lane reads that store.
+  const loaded = {};
+  const hooks = {};
+
+  function setFigure(figId, fig) {
+    if (fig !== window.dash_clientside.no_update && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props(figId, {figure: fig});
+    }
+  }
+
+  function arrived(storeId, store) {
+    if (hooks[storeId]) {
+      hooks[storeId](store);
+      return;
+    }
+    if (lanes === null) lanes = storeData(LANES_STORE) || null;
+    for (const ctlId in lanes || {}) {
+      const [name, storeIds, extra] = lanes[ctlId];
+      if (name !== "l2frames.lanePick" || storeIds[0] !== storeId) continue;
+      const [figId, readoutIds] = extra;
+      if (figId in waiting) setFigure(figId, pick(waiting[figId], store, figId, readoutIds, storeId)[0]);
+    }
+  }
+
+  function loadAll(storeIds, urls) {
+    return Promise.all(storeIds.map((id, i) => (urls[i] ? load(urls[i]) : Promise.resolve(null)).then((store) => {
+      if (!store || store === window.dash_clientside.no_update) return window.dash_clientside.no_update;
+      loaded[id] = store;
+      try {
+        arrived(id, store);
+      } catch (err) {
+        console.warn("drawing a step taken before " + id + " arrived failed:", err);
+      }
+      return store;
+    })));
   }
 
   // Fast lane.  Dash runs a clientside callback some milliseconds after the slider has rendered its new value
@@ -441,7 +472,8 @@
 
   function storeData(id) {
     const props = layoutProps(id);
-    return props ? props.data : undefined;
+    const data = props ? props.data : undefined;
+    return data === null || data === undefined ? loaded[id] : data;
   }
 
   function runLane(ctlId, value) {
@@ -569,6 +601,7 @@
     return window.dash_clientside.no_update;
   }
 
-  window.l2frames = {load: load, draw: draw, setTexts: setTexts, pick: pick, lanePick: lanePick, graphDiv: graphDiv,
+  window.l2frames = {load: load, loadAll: loadAll, stored: (id) => loaded[id], onLoaded: (id, fn) => { hooks[id] = fn; },
+    setFigure: setFigure, draw: draw, setTexts: setTexts, pick: pick, lanePick: lanePick, graphDiv: graphDiv,
     internals: {canAnimate: canAnimate, tracePaint: tracePaint, nextValue: nextValue, laneSlider: laneSlider}};
 })();

@@ -103,16 +103,49 @@
     }
   }
 
+  // The page comes with each view drawn by the server (components.hero.first_view, components.svm.first_views),
+  // its frame named in layout.meta.l2view; the frames follow.  A graph still showing that frame is taken as drawn
+  // from its base (so a step paints only what changes), instead of being drawn a second time.
+  function adopt(id, base, updates, matches) {
+    const gd = document.querySelector("#" + id + " .js-plotly-plot");
+    const view = gd && gd.layout && gd.layout.meta && gd.layout.meta.l2view;
+    if (!gd || gd.__l2base || !gd._fullLayout || !view || !matches(view)) return;
+    const ups = updates(view.k);
+    if (!ups) return;
+    gd.__l2base = base;
+    gd.__l2drawn = [base].concat(ups);
+  }
+
+  let heroWaiting = null; // a λ index asked for before the hero's frames arrived
+
+  function heroFrames(payload) {
+    return payload || window.l2frames.stored("store-hero") || null;
+  }
+
+  function adoptHero(payload) {
+    adopt("fig-hero", payload.base, (k) => (payload.frames[k] ? [payload.frames[k].upd] : null), () => true);
+  }
+
   function hero(k, payload) {
-    lastHero = payload;
-    if (!payload) return [NU(), NU(), NU(), NU(), NU()];
+    payload = heroFrames(payload);
+    if (!payload) {
+      heroWaiting = k;
+      return [NU(), NU(), NU(), NU(), NU()];
+    }
+    heroWaiting = null;
     if (payload.error) {
       forget(["fig-hero"]);
       return [payload.fig, "–", "–", "–", "–"];
     }
+    adoptHero(payload);
     const f = payload.frames[clampIndex(k, payload.frames.length)];
     const fig = show("fig-hero", payload.base, f.upd);
     return [fig === NU() ? fig : fitHero(fig)].concat(texts(HERO_RO, f.ro, [fig]));
+  }
+  if (window.l2frames) {
+    window.l2frames.onLoaded("store-hero", (payload) => {
+      if (heroWaiting !== null) window.l2frames.setFigure("fig-hero", hero(heroWaiting, payload)[0]);
+    });
   }
 
   function fitHero(fig) {
@@ -134,12 +167,15 @@
 
   // Fast lanes (assets/frames.js): the same frames drawn as soon as the slider shows its new value, only when
   // every graph of the slider can be drawn in place; the Dash callback that follows finds them drawn.
-  // The stores the Dash callbacks last drew from: a lane draws only from those (a store that changed since, a
-  // new pair or loss, goes through the Dash callback first, never through a lane racing it).
-  let lastHero = null, lastSvm = null;
+  // The SVM stores the Dash callback last drew from: its lane draws only from those (a store that changed since, a
+  // new pair or loss, goes through the Dash callback first, never through a lane racing it).  The hero's frames
+  // never change once loaded.
+  let lastSvm = null;
 
   function heroLane(k, payload) {
-    if (!payload || payload.error || payload !== lastHero) return;
+    if (!payload) heroWaiting = k;
+    if (!payload || payload.error) return;
+    adoptHero(payload);
     const f = payload.frames[clampIndex(k, payload.frames.length)];
     if (drawDirect("fig-hero", payload.base, [f.upd])) window.l2frames.setTexts(HERO_RO, f.ro);
   }
@@ -187,11 +223,24 @@
                   : mirror.frames[kk];
     }
     const b = frames.base;
+    adoptSvm(frames, mirror);
     const figs = [
       show("fig-svm-loss", b.loss, fr.loss), show("fig-svm-plane", b.plane, fr.plane),
       show("fig-svm-mirror", mirrorKey(b.mirror, mstatic), fr.mirror, mstatic, mf && mf.upd),
     ];
     return figs.concat(texts(SVM_RO, fr.ro.concat(mf ? mf.ro : ["–", "–"]), figs), [slid && custom ? null : NU()]);
+  }
+
+  function adoptSvm(frames, mirror) {
+    if (!mirror || !mirror.frames) return;
+    const b = frames.base;
+    const same = (view) => String(view.pair) === frames.pair.join("-") && view.loss === frames.loss &&
+      mirror.pair && mirror.pair.join("-") === frames.pair.join("-") && mirror.loss === frames.loss;
+    const at = (k, f) => (frames.frames[k] && mirror.frames[k] ? f(frames.frames[k], mirror.frames[k]) : null);
+    adopt("fig-svm-loss", b.loss, (k) => at(k, (fr) => [fr.loss]), same);
+    adopt("fig-svm-plane", b.plane, (k) => at(k, (fr) => [fr.plane]), same);
+    adopt("fig-svm-mirror", mirrorKey(b.mirror, mirror.static),
+      (k) => at(k, (fr, mf) => [fr.mirror, mirror.static, mf.upd]), same);
   }
 
   // A pair or loss change (components/svm.py): fetch the (pair, loss) answer file (every frame and the typical
@@ -288,6 +337,53 @@
     return [ans.frames, ans.mirror, ans.note || "", NU()];
   }
 
+  // The page's start-up callback (components/page.py): the lazy stores' files (components.frames.frames_store) and
+  // the default (pair, loss) answer of the MNIST views, fetched once the page is up.  The figures are already drawn,
+  // so nothing waits for this; the stores reach Dash together, the SVM's only if no pair or loss was chosen
+  // meanwhile.  On a phone the hero is fitted to the width first.
+  function start(storeIds, args) {
+    fitHeroNow();
+    const seq0 = pairSeq;
+    const stores = window.l2frames.loadAll(storeIds, args.slice(0, storeIds.length));
+    const src = args[storeIds.length];
+    const value = (id) => {
+      const api = window.dash_component_api;
+      const node = api && api.getLayout ? api.getLayout(id) : null;
+      return node && node.props ? node.props.value : undefined;
+    };
+    const pair = value("ctl-svm-pair"), loss = value("ctl-svm-loss");
+    const answer = src && src.url && pair && loss ? defaultAnswer(src, answerUrl(src, pair, loss), pair, loss)
+      : Promise.resolve(null);
+    return Promise.all([stores, answer]).then(([out, ans]) => {
+      const fresh = ans && pairSeq === seq0;
+      return out.concat(fresh ? [ans.frames, ans.mirror] : [NU(), NU()]);
+    });
+  }
+
+  async function defaultAnswer(src, url, pair, loss) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        return await fetchAnswer(url);
+      } catch (err) {
+        if (attempt) {
+          return failed(src, "The " + loss + " sweep of " + pair + " could not be loaded (" + err.message +
+            "), so the λ slider cannot move these views. Choose the pair again in a moment.");
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    return null;
+  }
+
+  function fitHeroNow() {
+    if (window.innerWidth >= 600 || !window.dash_component_api) return;
+    const node = window.dash_component_api.getLayout("fig-hero");
+    const fig = node && node.props && node.props.figure;
+    if (fig && fig.layout && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props("fig-hero", {figure: fitHero(JSON.parse(JSON.stringify(fig)))});
+    }
+  }
+
   let pendingUrl = null, urlTimer = null;
   function writeUrl(keys) {
     // keys: query keys in the order of the remaining arguments (the controls' values).
@@ -315,6 +411,6 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     l2page: {apply: apply, hero: hero, svm: svm, writeUrl: writeUrl, heroLane: heroLane, svmLane: svmLane,
-      loadPair: loadPair},
+      loadPair: loadPair, start: start},
   });
 })();

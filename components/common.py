@@ -90,13 +90,15 @@ def slider(ctl_id: str, min: float, max: float, value: float, step: float | None
 
 
 def readouts(items: Sequence[tuple[str, str, str]]) -> html.Div:
-    """Numeric readouts: (element id, label, initial text) triples, shown as a row of label = value."""
-    return html.Div(
-        [html.Span([html.Span(label, className="readout-label"), html.Span(text, id=rid, className="readout-value")],
-                   className="readout") for rid, label, text in items],
-        className="readouts",
-        **{"aria-live": "polite"},
-    )
+    """Numeric readouts: (element id, label, initial text) triples, shown as a row of "label value".
+
+    Only the values are components (the labels are text in the row, joined to their value by no-break spaces):
+    every component on the page costs Dash work on each slider step, and a page has ~40 readouts."""
+    children: list = []
+    for rid, label, text in items:
+        children += [label.strip().replace(" ", "\u00a0") + "\u00a0",
+                     html.Span(text, id=rid, className="readout-value"), " "]
+    return html.Div(children[:-1], className="readouts", **{"aria-live": "polite"})
 
 
 def figure_block(fig_id: str, title: str, body: Sequence, caption: str, controls: Sequence = (),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from dash import Input, Output, clientside_callback, dcc, html
+from dash import Input, Output, State, clientside_callback, dcc, html
 
 from components.common import readouts
 from jobs.artifacts import atomic_write_bytes
@@ -36,8 +36,7 @@ def _plain(fig: go.Figure) -> dict:
     return json.loads(pio.to_json(fig, validate=False, engine="json"))
 
 
-def frames_payload(values: Sequence[float], figures: Sequence[go.Figure],
-                   readouts: Sequence[Sequence[str]]) -> dict:
+def frames_payload(values: Sequence[float], figures: Sequence[go.Figure], readouts: Sequence[Sequence[str]]) -> dict:
     """A JSON-ready store {values, base, frames}: frame k holds the keys where figure k differs from the base."""
     if not (len(values) == len(figures) == len(readouts)) or not figures:
         raise ValueError("values, figures and readouts must be non-empty and of equal length")
@@ -100,7 +99,7 @@ def apply_frame(payload: dict, value) -> tuple[dict, list[str]] | None:
 
 _PICK_JS = """
 function(value, store) {
-    return window.l2frames.pick(value, store, %s, %s);
+    return window.l2frames.pick(value, store, %s, %s, %s);
 }
 """
 
@@ -122,27 +121,36 @@ def register_frame_player(fig_id: str, ctl_id: str, store_id: str, readout_ids: 
     ``l2frames.pick`` (assets/frames.js) draws the frame into the existing Plotly graph and writes the
     readout texts, returning no_update so that Dash re-renders nothing; only while the graph is not
     drawn yet does it hand dcc.Graph the whole figure.  Not called on load: the layout already holds
-    the default frame (a permalink's value arrives as a change of the slider)."""
+    the default frame (a permalink's value arrives as a change of the slider).  The store is only read (State):
+    its frames arrive after load (``frames_store``), and a value asked for before that is drawn by the page's
+    start-up loader when they do, with no callback run for the arrival."""
     clientside_callback(
-        _PICK_JS % (json.dumps(fig_id), json.dumps(list(readout_ids))),
+        _PICK_JS % (json.dumps(fig_id), json.dumps(list(readout_ids)), json.dumps(store_id)),
         [Output(fig_id, "figure")] + [Output(r, "children") for r in readout_ids],
         Input(ctl_id, "value"),
-        Input(store_id, "data"),  # arrives after load (frames_store); a value asked for meanwhile is drawn then
+        State(store_id, "data"),
         prevent_initial_call=True,
     )
     fast_lane(ctl_id, "l2frames.lanePick", [store_id], [fig_id, list(readout_ids)])
-    # the store's frames arrive right after the page (frames_store)
-    clientside_callback(_LOAD_JS, Output(store_id, "data"), Input(f"{store_id}-src", "data"))
+    lazy_store(store_id)
 
 
 # Frames stores are not sent inside the page: the page carries each store empty plus the address of its frames,
 # a content-addressed gzipped JSON file served from this process's memory (``/frames-data/<name>``, serving.py),
 # which the browser fetches right after load (and keeps).  The figures themselves come drawn with the page, so
-# nothing waits for these files; only a slider moved in the first moments finds its store still empty.
+# nothing waits for these files; only a slider moved in the first moments finds its store still empty.  One
+# callback loads them all (components.page, ``l2page.start``): ``LAZY_STORES`` lists the stores it fills.
 FRAMES_URL = "/frames-data"
+LAZY_STORES: list[str] = []
 _LAZY: dict[str, bytes] = {}
 _LAZY_LOCK = threading.Lock()
 _LAZY_URLS: dict[str, tuple[dict, str]] = {}  # store id → (the payload last encoded, its URL): no re-encoding per page
+
+
+def lazy_store(store_id: str) -> None:
+    """Declare a ``frames_store`` that the start-up loader fills (at import, before the callbacks are wired)."""
+    if store_id not in LAZY_STORES:
+        LAZY_STORES.append(store_id)
 
 
 def frames_store(store_id: str, payload: dict | None) -> html.Div:
@@ -169,13 +177,6 @@ def frames_file(name: str) -> bytes | None:
     """The gzipped frames file of that name, if this process has built it (see ``frames_store``)."""
     with _LAZY_LOCK:
         return _LAZY.get(name)
-
-
-_LOAD_JS = """
-async function(url) {
-    return url ? window.l2frames.load(url) : window.dash_clientside.no_update;
-}
-"""
 
 
 def source_digest(*paths: str | Path) -> str:

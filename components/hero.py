@@ -1,7 +1,8 @@
 """F1, the hero: MNIST 2 vs 3 in the tilting plane, with one L2-regularization slider.
 
-All 81 frames (one per λ of the shipped hinge sweep) are computed here once per process and sent
-with the page; a clientside callback (assets/page.js, ``l2page.hero``) picks the frame while the
+All 81 frames (one per λ of the shipped hinge sweep) are computed here once per process.  The page comes
+with the default frame drawn; the frames follow as a file fetched right after load (components.frames
+``frames_store``), and a clientside callback (assets/page.js, ``l2page.hero``) picks the frame while the
 slider moves, so dragging never waits for the server.
 """
 
@@ -13,13 +14,13 @@ from functools import lru_cache
 import dash
 import numpy as np
 import plotly.graph_objects as go
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, html
 from plotly.subplots import make_subplots
 
 from components import mnist_data as md
 from components import svm
 from components.common import IMAGE_COLORSCALE, base_layout, figure_block, graph, readouts, slider
-from components.frames import fast_lane
+from components.frames import fast_lane, frames_store, lazy_store
 from models import config
 
 log = logging.getLogger(__name__)
@@ -114,12 +115,21 @@ CAPTION = (
 )
 
 
+def first_view(data: dict) -> tuple[go.Figure, list[str]]:
+    """The figure and readout texts the page opens with (λ at DEFAULT_LAM_INDEX), or the message."""
+    if "error" in data:
+        return make_hero(data, 0), ["–"] * len(READOUT_IDS)
+    return make_hero(data, DEFAULT_LAM_INDEX), list(data["frames"][DEFAULT_LAM_INDEX]["ro"])
+
+
 def layout() -> html.Header:
     """The hero figure at the top of the article."""
+    data = payload()
+    fig, texts = first_view(data)
     block = figure_block(
         "fig-hero",
         f"MNIST {HERO_PAIR[0]} vs {HERO_PAIR[1]}: a linear SVM seen in its tilting plane",
-        [dcc.Store(id="store-hero", data=payload()), graph("fig-hero", height=480)],
+        [frames_store("store-hero", None if "error" in data else data), graph("fig-hero", fig, height=480)],
         CAPTION,
         controls=[
             slider(
@@ -133,24 +143,19 @@ def layout() -> html.Header:
                 label="L2 regularization λ (strong → right)",
             )
         ],
-        readout_row=readouts(
-            [
-                ("ro-hero-lam", "λ", "–"),
-                ("ro-hero-err", "err_train", "–"),
-                ("ro-hero-dadv", "d_adv", "–"),
-                ("ro-hero-theta", "θ", "–"),
-            ]
-        ),
+        readout_row=readouts(list(zip(READOUT_IDS, ("λ", "err_train", "d_adv", "θ"), texts, strict=True))),
         wide=True,
     )
     return html.Div([block], id="hero", className="hero")
 
 
 fast_lane("ctl-hero-lambda", "dash_clientside.l2page.heroLane", ["store-hero"])
+lazy_store("store-hero")
 dash.clientside_callback(
     dash.ClientsideFunction(namespace="l2page", function_name="hero"),
     Output("fig-hero", "figure"),
     *[Output(r, "children") for r in READOUT_IDS],
     Input("ctl-hero-lambda", "value"),
-    Input("store-hero", "data"),
+    State("store-hero", "data"),
+    prevent_initial_call=True,  # the page comes with the default frame drawn (first_view)
 )

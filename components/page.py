@@ -9,6 +9,7 @@ the current state back with history.replaceState, so the address bar is always a
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import threading
 from urllib.parse import parse_qs
@@ -18,7 +19,7 @@ from dash import Input, Output, dcc, html
 
 from components import SECTIONS
 from components.common import ORIGINAL_URL, PAPER_URL
-from components.frames import FAST_LANES
+from components.frames import FAST_LANES, LAZY_STORES
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,19 @@ def register(app) -> None:
 
     Also starts building the page in the background (``warm_up``)."""
     threading.Thread(target=warm_up, name="page-warm-up", daemon=True).start()
+    # Start-up: the one callback that runs as the page opens fetches every lazy store's frames and the default
+    # MNIST answer (assets/page.js start).  The figures come drawn with the page, so nothing waits for it.
+    app.clientside_callback(
+        "function() { return window.dash_clientside.l2page.start("
+        + json.dumps(LAZY_STORES)
+        + ", Array.prototype.slice.call(arguments)); }",
+        *[Output(sid, "data") for sid in LAZY_STORES],
+        Output("store-svm-frames", "data", allow_duplicate=True),
+        Output("store-svm-mirror", "data", allow_duplicate=True),
+        *[Input(f"{sid}-src", "data") for sid in LAZY_STORES],
+        Input("store-svm-src", "data"),
+        prevent_initial_call="initial_duplicate",
+    )
     if not URL_KEYS:
         return
     outputs = [Output(cid, prop, allow_duplicate=True) for cid, prop, _ in URL_STATE.values()]
@@ -157,21 +171,24 @@ def register(app) -> None:
         *outputs,
         Output("page-notice", "children"),
         Output("page-notice", "hidden"),
+        Output("page-url-keys", "data"),
         Input("url", "search"),
         prevent_initial_call="initial_duplicate",
     )
     def restore_from_url(search):
-        """Set each control named in the query; invalid values keep the default and are listed."""
+        """Set each control named in the query; invalid values keep the default and are listed (and the address
+        is rewritten without them: setting the keys again makes writeUrl run)."""
         values, problems = parse_query(search)
         out = [values.get(k, dash.no_update) for k in URL_KEYS]
         if problems:
             note = "Some settings in this link were not understood: " + "; ".join(problems) + "."
-            return *out, note, False
-        return *out, "", True
+            return *out, note, False, URL_KEYS
+        return *out, "", True, dash.no_update
 
     app.clientside_callback(
         dash.ClientsideFunction(namespace="l2page", function_name="writeUrl"),
         Output("page-url-sink", "data"),
         Input("page-url-keys", "data"),
         *[Input(cid, prop) for cid, prop, _ in URL_STATE.values()],
+        prevent_initial_call=True,  # the address already says what the page opens with
     )

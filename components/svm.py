@@ -817,12 +817,29 @@ def _typical_mirrors(pair: str, loss: str) -> tuple[dict, str]:
 
 
 def initial_stores() -> tuple[dict, dict | None, str]:
-    """The default view (2 vs 3, hinge, typical images): frames, mirror frames and image note, sent with the
-    page so that no server callback runs on load (a permalink's choices arrive as changes of the controls)."""
+    """The default view's data (2 vs 3, hinge, typical images): frames, mirror frames and image note."""
     payload = payload_for(DEFAULT_PAIR, DEFAULT_LOSS)
     if "error" in payload:
         return payload, None, ""
     return (payload, *_mirrors_or_note(DEFAULT_PAIR, DEFAULT_LOSS, "train", None, "train", None, None))
+
+
+def first_views() -> tuple[list[go.Figure], list[str], str]:
+    """What the page opens with: the three views at the default (pair, loss, λ), their readouts and image note.
+
+    The browser fetches the same (pair, loss) answer right after load (assets/page.js ``start``) and, finding
+    these figures drawn (``layout.meta.l2view`` names the view), takes them as drawn instead of drawing again."""
+    frames, mirror, note = initial_stores()
+    if "error" in frames or mirror is None:
+        msg = frames.get("error") or note or "The mirror images could not be computed."
+        fig = message_figure(msg)
+        return [fig, go.Figure(fig), go.Figure(fig)], ["–"] * (len(READOUT_IDS) + len(MIRROR_READOUT_IDS)), note
+    k = DEFAULT_LAM_INDEX
+    figs = [make_svm_loss(frames, k), make_svm_plane(frames, k), make_svm_mirror(frames, mirror, k)]
+    view = {"pair": DEFAULT_PAIR, "loss": DEFAULT_LOSS, "k": k}
+    for fig in figs:
+        fig.update_layout(meta={"l2view": view})
+    return figs, list(frames["frames"][k]["ro"]) + list(mirror["frames"][k]["ro"]), note
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1064,20 +1081,15 @@ def layout() -> html.Section:
             className="control svm-custom",
         ),
     ]
+    figs0, texts0, note0 = first_views()
+    n_ro = len(READOUT_IDS)
     ro = readouts(
-        [
-            ("ro-svm-lam", "λ", "–"),
-            ("ro-svm-dadv", "d_adv", "–"),
-            ("ro-svm-err-train", "err_train", "–"),
-            ("ro-svm-err-test", "err_test", "–"),
-            ("ro-svm-theta", "θ", "–"),
-            ("ro-svm-wnorm", "‖w‖", "–"),
-        ]
+        list(zip(READOUT_IDS, ("λ", "d_adv", "err_train", "err_test", "θ", "‖w‖"), texts0[:n_ro], strict=True))
     )
-    frames0, mirror0, note0 = initial_stores()
     stores = [
-        dcc.Store(id="store-svm-frames", data=frames0),
-        dcc.Store(id="store-svm-mirror", data=mirror0),
+        # Filled right after load with the default (pair, loss) answer, then by each pair or loss change.
+        dcc.Store(id="store-svm-frames"),
+        dcc.Store(id="store-svm-mirror"),
         # Where a pair/loss answer is fetched from (assets/page.js loadPair), and the request for the server
         # callback when chosen images need their mirrors computed with the new pair.
         dcc.Store(
@@ -1093,7 +1105,7 @@ def layout() -> html.Section:
         figure_block(
             "fig-svm-loss",
             "F10 · What the loss sees",
-            [graph("fig-svm-loss", height=360)],
+            [graph("fig-svm-loss", figs0[0], height=360)],
             "Left: y·d(x) per class with the loss scaled by ‖w‖ (dotted tick at 1/‖w‖). Right: the whole "
             "sweep. Notice err_train falls as λ shrinks while d_adv falls too: the model trades "
             "robustness for fitting.",
@@ -1102,12 +1114,16 @@ def layout() -> html.Section:
             wide=True,
         ),
         figure_block(
-            "fig-svm-plane", "F11 · The tilting plane", [graph("fig-svm-plane", height=440)], PLANE_CAPTION, wide=True
+            "fig-svm-plane",
+            "F11 · The tilting plane",
+            [graph("fig-svm-plane", figs0[1], height=440)],
+            PLANE_CAPTION,
+            wide=True,
         ),
         figure_block(
             "fig-svm-mirror",
             "F12 · Mirror images are adversarial examples",
-            [graph("fig-svm-mirror", height=400)],
+            [graph("fig-svm-mirror", figs0[2], height=400)],
             "Each image reflected through the boundary. For a hard pair such as 7 vs 9 at small λ the "
             "mirror still looks like the original yet is classified as the other digit; for 0 vs 1 it "
             "never does. Mirrors are computed from the current w.",
@@ -1116,7 +1132,7 @@ def layout() -> html.Section:
                 _image_picker("y", "y (class J)"),
                 html.Span(note0, id="ro-svm-img-note", className="svm-note"),
             ],
-            readout_row=readouts([("ro-svm-xdist", "‖x − x_m‖", "–"), ("ro-svm-ydist", "‖y − y_m‖", "–")]),
+            readout_row=readouts(list(zip(MIRROR_READOUT_IDS, ("‖x − x_m‖", "‖y − y_m‖"), texts0[n_ro:], strict=True))),
             wide=True,
         ),
     ]
@@ -1143,7 +1159,7 @@ dash.clientside_callback(
     *IMAGE_STATES,
     State("store-svm-src", "data"),
     State("ctl-svm-lambda", "value"),
-    prevent_initial_call=True,  # the default view comes with the page (initial_stores)
+    prevent_initial_call=True,  # the default view comes with the page (first_views)
 )
 
 
@@ -1333,4 +1349,5 @@ dash.clientside_callback(
     Input("store-svm-frames", "data"),
     Input("store-svm-mirror", "data"),
     Input("store-svm-custom", "data"),
+    prevent_initial_call=True,  # the default view comes with the page (first_views)
 )

@@ -546,6 +546,7 @@ clientside_callback(
     """,
     [Output("fig-toy-space", "figure"), Output("ro-toy-space-a", "children"), Output("ro-toy-space-b", "children")],
     Input("ctl-toy-a", "value"), Input("ctl-toy-b", "value"), State("fig-toy-space", "figure"),
+    prevent_initial_call=True,  # the page comes with (A0, B0) drawn
 )
 
 clientside_callback(
@@ -561,4 +562,5 @@ clientside_callback(
     """,
     [Output("ctl-toy-a", "value"), Output("ctl-toy-b", "value")],
     Input("fig-toy-space", "clickData"),
+    prevent_initial_call=True,
 )
