@@ -70,8 +70,9 @@ HARNESS = """
 () => {
   if (window.__l2bench) return;
   window.__l2bench = {t0: null};
-  document.addEventListener('keydown', (e) => { window.__l2bench.t0 = e.timeStamp; }, true);
-  document.addEventListener('pointerdown', (e) => { window.__l2bench.t0 = e.timeStamp; }, true);
+  // on the window, capturing: the first listener of all, whatever the page's own listeners do with the event
+  window.addEventListener('keydown', (e) => { window.__l2bench.t0 = e.timeStamp; }, true);
+  window.addEventListener('pointerdown', (e) => { window.__l2bench.t0 = e.timeStamp; }, true);
   window.__l2arm = (ids, timeoutMs, startNow) => {
     const gds = ids.map((id) => document.querySelector('#' + id + ' .js-plotly-plot'));
     if (gds.some((g) => !g || !g.on)) return Promise.resolve({error: 'graph not ready'});

@@ -2,16 +2,17 @@
 
 Browsers draw MathML Core natively (Chromium ≥ 109, Firefox, Safari), so the page needs no MathJax: the
 equations are part of the layout, painted with the text, and the 650 KB typesetting script is never
-loaded.  ``prose_html(text)`` returns one line of XHTML that ``dcc.Markdown(dangerously_allow_html=True)``
-hands, whole, to its JSX parser:
+loaded.  ``prose_html(text)`` returns one line of well-formed XHTML, which ``components.common.markdown`` sends
+in a div's ``data-prose`` attribute and assets/prose.js hands to the browser's own HTML parser (no Markdown or JSX
+parsing in the page; the markup is also valid for a strict XML or JSX parser):
 
 * math spans are cut out before the Markdown pass (so ``\\|``, ``_`` or ``*`` in LaTeX never meet the
   Markdown parser) and put back as ``<math>`` elements made by ``latex2mathml``; a paragraph holding only
   ``$$…$$`` becomes ``<div class="math-display"><math display="block">…</math></div>`` (one inside a
   paragraph stays a ``<math display="block">`` there);
 * raw HTML in the prose is escaped (``html`` off), void tags are self-closed (``xhtmlOut``), soft line
-  breaks become spaces (JSX would drop a newline next to a tag), and ``{`` / ``}`` are written as
-  character references (JSX reads braces as expressions);
+  breaks become spaces, and ``{`` / ``}`` are written as character references (so that a JSX parser
+  would read them as text too);
 * a formula latex2mathml cannot read is shown as its LaTeX source in ``<code class="tex">`` (and logged),
   never as a broken page.
 """
@@ -101,5 +102,5 @@ def prose_html(text: str) -> str:
     body = _DISPLAY_PARAGRAPH.sub(lambda m: f'<div class="math-display">{rendered[int(m.group(1))]}</div>', body)
     body = body.replace("{", "&#123;").replace("}", "&#125;")  # prose braces, before the MathML goes in
     body = _PLACEHOLDER_RE.sub(lambda m: rendered[int(m.group(1))], body)
-    # One line: a blank line would end the HTML block that dcc.Markdown passes to its JSX parser.
+    # One line (a blank line would end an HTML block for a Markdown parser), wrapped in one element.
     return "<div>" + body.replace("\n", "") + "</div>"

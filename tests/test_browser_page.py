@@ -6,6 +6,7 @@ Uses the shipped sweeps when present, else the sweep test double (tests/test_fig
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import httpx
@@ -85,6 +86,11 @@ def test_page_loads_cleanly_and_every_figure_paints(page, mnist_url):
     prose = page.evaluate("() => [...document.querySelectorAll('.prose')].map(e => e.innerText).join(' ')")
     assert "$" not in prose and "\\frac" not in prose and "\\|" not in prose
     assert not page.evaluate("() => performance.getEntriesByType('resource').some(e => /mathjax/i.test(e.name))")
+    # the prose went into the page through the browser's parser (assets/prose.js): none left waiting, no Markdown
+    assert page.locator(".prose").count() >= 20 and page.locator("[data-prose]").count() == 0
+    assert page.locator(".prose p").count() > 40
+    scripts = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [u for u in scripts if re.search(r"async-markdown|async-highlight|polyfill@|dash_table|plotly\.v", u)]
     for rid in ("ro-hero-err", "ro-hero-dadv", "ro-hero-theta", "ro-svm-dadv", "ro-svm-err-test", "ro-svm-theta"):
         assert text(page, rid) not in ("", "–"), rid
     assert page.problems == []
@@ -426,21 +432,32 @@ def test_pointing_at_a_pair_fetches_its_answer_before_the_click(page, mnist_url)
     assert page.problems == []
 
 
-def test_a_slider_moved_before_its_frames_arrive_is_drawn_when_they_do(page, mnist_url):
-    """The frames come after the page (/frames-data/…): a step taken before is drawn when they arrive."""
+@pytest.mark.parametrize(
+    "frames, slider, readout, fig, trace",
+    [
+        ("frames-data/fig-toy-lines-frames-", "ctl-toy-theta", "ro-toy-lines-theta", "fig-toy-lines", 2),  # generic
+        ("frames-data/store-hero-", "ctl-hero-lambda", "ro-hero-theta", "fig-hero", 3),  # the hero's lane and callback
+        ("svm-data/2-3/hinge", "ctl-svm-lambda", "ro-svm-theta", "fig-svm-plane", 3),  # the default (pair, loss) answer
+    ],
+)
+def test_a_slider_moved_before_its_frames_arrive_is_drawn_when_they_do(page, mnist_url, frames, slider, readout,
+                                                                       fig, trace):
+    """The frames come after the page (/frames-data/…), which opens with the default frame drawn by the server:
+    a step taken before they arrive is drawn when they do."""
     held = []
-    page.route("**/frames-data/fig-toy-lines-frames-*", lambda route: held.append(route))
+    page.route(f"**/{frames}*", lambda route: held.append(route))
     page.goto(mnist_url, timeout=120_000)
     page.wait_for_function(PAINTED, timeout=120_000)
-    page.wait_for_function("() => document.getElementById('ro-toy-lines-theta').textContent !== ''")
-    before = text(page, "ro-toy-lines-theta")
-    line = trace_values(page, "fig-toy-lines", 2, "x")
-    press(page, "ctl-toy-theta", "ArrowLeft", 3)
+    page.wait_for_function(f"() => document.getElementById('{readout}').textContent !== ''")
+    before = text(page, readout)
+    assert before not in ("", "–")  # the first frame's readouts come with the page
+    line = trace_values(page, fig, trace, "x")
+    press(page, slider, "ArrowLeft", 3)
     page.wait_for_timeout(500)
-    assert text(page, "ro-toy-lines-theta") == before  # nothing to draw from yet
+    assert text(page, readout) == before  # nothing to draw from yet
     assert held, "the frames request was not made"
     for route in held:
         route.continue_()
-    wait_text_change(page, "ro-toy-lines-theta", before)
-    assert trace_values(page, "fig-toy-lines", 2, "x") != line
+    wait_text_change(page, readout, before)
+    assert trace_values(page, fig, trace, "x") != line
     assert page.problems == []

@@ -90,15 +90,78 @@ def test_real_sweep_reproduces_the_papers_operating_point():
     assert float(p["frames"][k]["ro"][2]) == pytest.approx(s.d_adv[k], rel=2e-3)
 
 
-def test_vendored_plotly_bundle_is_the_version_plotly_py_ships():
-    """dcc.Graph uses window.Plotly when an asset defines it: assets/vendor holds the cartesian plotly.js
-    bundle of exactly the version plotly.py ships (and only that one), so figures built in Python fit it."""
+def test_vendored_plotly_bundle_is_the_version_plotly_py_ships_and_draws_every_trace_type():
+    """dcc.Graph uses window.Plotly when an asset defines it: assets/vendor holds the article's own plotly.js build
+    (scripts/plotly_bundle: the core plus the trace types it registers) of exactly the version plotly.py ships,
+    and only that one, so figures built in Python fit it; every trace type the page draws is in it."""
+    import json
+    import re
     from pathlib import Path
 
+    import plotly.io as pio
     from plotly.offline import get_plotlyjs_version
 
-    vendor = Path(__file__).resolve().parents[1] / "assets" / "vendor"
+    from components import page
+
+    root = Path(__file__).resolve().parents[1]
+    vendor = root / "assets" / "vendor"
     bundles = sorted(p.name for p in vendor.glob("plotly*.js"))
     version = get_plotlyjs_version()
-    assert bundles == [f"plotly-cartesian-{version}.min.js"]
-    assert f"plotly.js (cartesian - minified) v{version}" in (vendor / bundles[0]).read_text()[:300]
+    assert bundles == [f"plotly-article-{version}.min.js"]
+    assert f"plotly.js (article: core + heatmap - minified) v{version}" in (vendor / bundles[0]).read_text()[:300]
+    build = root / "scripts" / "plotly_bundle"
+    assert json.loads((build / "package.json").read_text())["devDependencies"]["plotly.js"] == version
+    registered = {"scatter"} | set(re.findall(r"require\('plotly\.js/lib/(\w+)'\)", (build / "entry.js").read_text())) - {"core"}
+    assert registered == {"scatter", "heatmap"}
+
+    used = set()
+
+    def walk(c):
+        fig = getattr(c, "figure", None)
+        if fig is not None:
+            d = fig if isinstance(fig, dict) else json.loads(pio.to_json(fig, validate=False))
+            used.update(t.get("type", "scatter") for t in d.get("data") or [])
+        kids = getattr(c, "children", None)
+        for k in kids if isinstance(kids, list | tuple) else [kids]:
+            if hasattr(k, "to_plotly_json"):
+                walk(k)
+
+    walk(page.layout())
+    assert used and used <= registered, used - registered
+    # figures made later by callbacks come from the same modules: no trace class outside the bundle there either
+    sources = " ".join(p.read_text() for p in (root / "components").glob("*.py"))
+    classes = set(re.findall(r"\bgo\.([A-Z][a-z]\w*)\(", sources)) - {"Figure"}
+    assert {c.lower() for c in classes} <= registered, classes
+
+
+def test_page_opens_with_the_default_frame_drawn_and_its_readouts(data, monkeypatch):
+    """The hero comes drawn with the page at λ = 10^-2 (first_view) and its frames follow as a file; a broken sweep
+    gives the message figure and dashes, never an exception."""
+    fig, texts = hero.first_view(data)
+    assert fig == hero.make_hero(data, hero.DEFAULT_LAM_INDEX)
+    assert texts == list(data["frames"][hero.DEFAULT_LAM_INDEX]["ro"]) and "–" not in texts
+    assert texts[0].endswith("= 0.01")
+    def unreadable():
+        raise OSError("the 2 vs 3 sweep could not be read")
+
+    monkeypatch.setattr(hero, "cached_payload", unreadable)
+    msg, dashes = hero.first_view(hero.payload())
+    assert dashes == ["–"] * len(hero.READOUT_IDS)
+    assert msg.layout.annotations and msg.layout.annotations[0].text
+
+
+def test_svm_views_open_drawn_and_named_for_the_browser():
+    """The three MNIST views come drawn at the default (pair, loss, λ), each naming that frame in layout.meta so the
+    browser adopts it (assets/page.js adopt) instead of drawing it again when the answer file arrives."""
+    from components import svm
+
+    figs, texts, _note = svm.first_views()
+    frames, mirror, _ = svm.initial_stores()
+    if "error" in frames:
+        pytest.skip(f"default sweep not available: {frames['error']}")
+    view = {"pair": svm.DEFAULT_PAIR, "loss": svm.DEFAULT_LOSS, "k": svm.DEFAULT_LAM_INDEX}
+    assert [f.layout.meta["l2view"] for f in figs] == [view] * 3
+    assert len(texts) == len(svm.READOUT_IDS) + len(svm.MIRROR_READOUT_IDS) and "–" not in texts
+    k = svm.DEFAULT_LAM_INDEX
+    assert texts == list(frames["frames"][k]["ro"]) + list(mirror["frames"][k]["ro"])
+    assert figs[1].to_plotly_json()["data"] == svm.make_svm_plane(frames, k).to_plotly_json()["data"]

@@ -381,3 +381,46 @@ def test_frames_files_are_served_content_addressed(monkeypatch):
     monkeypatch.setattr("components.page.layout", lambda: None)
     missing = client.get("/frames-data/t-frames-0000.json", headers={"Accept": "application/json"})
     assert missing.status_code == 404 and "reload" in missing.get_data(as_text=True)
+
+
+def test_index_leaves_out_the_scripts_the_article_does_not_need():
+    """No Babel polyfill, no DataTable; the regenerator runtime Dash's bundles need comes from assets/vendor."""
+    app = dash.Dash(__name__, assets_folder=str(ROOT / "assets"))
+    app.layout = html.Div()
+    serving.install(app)
+    index = app.server.test_client().get("/").get_data(as_text=True)
+    sources = [u for u in index.split('"') if u.endswith(".js") or ".js?" in u]
+    assert any("dash_renderer" in u for u in sources)
+    assert not any("polyfill@" in u or "dash_table" in u for u in sources)
+    assert any("assets/vendor/regenerator-runtime-" in u for u in sources)
+    assert any("assets/vendor/plotly-article-" in u for u in sources)
+    lines = ['<script src="/a.js"></script>', '<script src="/_dash-component-suites/dash/deps/polyfill@7.js"></script>',
+             '<script src="/x/dash_table/bundle.js"></script>', "<!-- polyfill@ comment kept -->"]
+    assert serving.slim_scripts("\n".join(lines)) == "\n".join([lines[0], lines[3]])
+
+
+def test_static_scripts_are_gzipped_once_and_revalidate():
+    """assets and Dash's bundles: gzip bytes kept per file version, an encoding-specific ETag, a 304 on revalidation,
+    the plain file for a client without gzip."""
+    app = dash.Dash(__name__, assets_folder=str(ROOT / "assets"))
+    app.layout = html.Div()
+    serving.install(app)
+    hook = next(f for f in app.server.after_request_funcs[None] if isinstance(f, serving.StaticGzip))
+    client = app.server.test_client()
+    src = (ROOT / "assets" / "frames.js").read_bytes()
+    first = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip, br"})
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.data) == src and first.headers["ETag"].endswith(':gzip"')
+    assert int(first.headers["Content-Length"]) == len(first.data) < len(src)
+    kept = dict(hook._files)
+    again = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip"})
+    assert again.data == first.data and dict(hook._files) == kept  # not compressed a second time
+    not_modified = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip",
+                                                                "If-None-Match": first.headers["ETag"]})
+    assert not_modified.status_code == 304 and not not_modified.data
+    plain = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers and plain.data == src
+    suite = next(u for u in client.get("/").get_data(as_text=True).split('"') if "dash_renderer" in u and u.endswith(".js"))
+    bundle = client.get(suite, headers={"Accept-Encoding": "gzip"})
+    assert bundle.headers["Content-Encoding"] == "gzip" and len(gzip.decompress(bundle.data)) > 2 * len(bundle.data)
+    assert client.get("/assets/no-such-file.js").status_code == 404

@@ -26,10 +26,13 @@ def test_lenet_figures_paint_and_attack_runs(live_server, page):
     page.goto(live_server, wait_until="domcontentloaded")
     for fid in FIGURES:
         page.wait_for_selector(f"#{fid} .main-svg", timeout=180_000)
-    # the picture grids are layout images (no traces), every cell painted as an <image> element
-    for fid, n in (("fig-lenet-advs", 50), ("fig-lenet-weights", 48), ("fig-lenet-draw", 5)):
-        assert page.evaluate(f"() => document.querySelector('#{fid} .js-plotly-plot').data.length") == 0
+    # the picture grids are layout images, every cell painted as an <image> element; their labels are the one
+    # text trace (one <text> per label), no annotations
+    for fid, n, labels in (("fig-lenet-advs", 50, 50), ("fig-lenet-weights", 48, 8), ("fig-lenet-draw", 5, 5)):
+        assert page.evaluate(f"() => document.querySelector('#{fid} .js-plotly-plot').data.length") == 1
         assert page.locator(f"#{fid} .layer-above image").count() == n
+        assert page.locator(f"#{fid} .scatterlayer .textpoint").count() == labels
+        assert page.locator(f"#{fid} .annotation").count() == 0
     first = "() => document.querySelector('#fig-lenet-draw .js-plotly-plot').layout.images[0].source"
     shown = page.evaluate(first)  # the input panel shows test image 0
     np.testing.assert_array_equal(md.png_values(shown, 0), L.test_image(0))

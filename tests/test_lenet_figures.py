@@ -23,9 +23,20 @@ def levels(z, zmin, zmax):
     return np.rint((np.clip(np.asarray(z, np.float64), zmin, zmax) - zmin) / (zmax - zmin) * 255).astype(int)
 
 
+def grid_labels(fig) -> list[str]:
+    """The grid's labels: one text-only trace, each label centred just above the top edge of a picture."""
+    assert len(fig.data) == 1 and fig.layout.annotations == ()
+    t = fig.data[0]
+    assert t.mode == "text" and t.textposition == "top center" and t.hoverinfo == "skip"
+    tops = {(round(im.x + im.sizex / 2, 9), round(im.y, 9)) for im in fig.layout.images}
+    assert all((round(x, 9), round(y, 9)) in tops for x, y in zip(t.x, t.y, strict=True))
+    assert len(t.textfont.color) == len(t.text)
+    return list(t.text)
+
+
 def grid_cells(fig):
-    """The grid's pictures as (x, y top, sizex, sizey, decoded 0..255 image); the figure has no traces."""
-    assert len(fig.data) == 0
+    """The grid's pictures as (x, y top, sizex, sizey, decoded 0..255 image); its only trace is the labels."""
+    grid_labels(fig)
     out = []
     for im in fig.layout.images:
         assert (im.xref, im.yref, im.sizing, im.xanchor, im.yanchor) == ("paper", "paper", "stretch", "left", "top")
@@ -83,7 +94,7 @@ def test_adversarial_grid_pictures_are_the_images(data):
             np.testing.assert_array_equal(cells[k][4], adv[d])
             np.testing.assert_array_equal(cells[k + 1][4], levels(adv[d] - orig[d], -pmax, pmax))
             k += 2
-    texts = [a.text for a in fig.layout.annotations]
+    texts = grid_labels(fig)
     assert len(texts) == 10 + 2 * 10 * 2 and any(t.startswith("‖δ‖=") for t in texts)
 
 
@@ -105,9 +116,13 @@ def test_shipped_results_show_the_papers_effect(data):
 
 def test_arch_figure_lists_every_layer():
     fig = L.make_arch()
-    texts = " ".join(a.text for a in fig.layout.annotations)
-    for label, shape in L.ARCH:
-        assert label in texts and "×".join(map(str, shape)) in texts
+    names = [a.text for a in fig.layout.annotations]
+    shapes = next(t for t in fig.data if t.mode == "text")
+    assert len(names) == len(shapes.text) == len(fig.layout.shapes) == len(L.ARCH)
+    for (label, shape), name, dims in zip(L.ARCH, names, shapes.text, strict=True):
+        assert label in name and dims == "×".join(map(str, shape))
+    arrows = next(t for t in fig.data if t.mode == "lines+markers")
+    assert arrows.marker.symbol == "arrow" and sum(1 for s in arrows.marker.size if s) == len(L.ARCH) - 1
 
 
 def test_draw_figure_and_readout():

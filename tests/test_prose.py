@@ -30,7 +30,7 @@ TEXTS = _section_texts()
 
 
 def _parse(markup: str) -> ET.Element:
-    """Well-formed XML is what the JSX parser behind dcc.Markdown needs; MathML gets its namespace here."""
+    """The prose is well-formed XML (any parser reads it alike); MathML gets its namespace here."""
     return ET.fromstring(markup.replace("<math", f'<math xmlns="{MATH_NS[1:-1]}"'))
 
 
@@ -55,11 +55,13 @@ def test_every_equation_becomes_mathml(name, text):
 
 
 def test_markdown_builds_a_component_without_mathjax():
+    """The prose div carries its XHTML for assets/prose.js to put in the page: no Markdown/JSX parsing, no MathJax."""
     md = markdown("Minimize $\\lambda\\|w\\|^2$.\n\n$$\nd = \\frac{1}{n}\\sum_x y\\,d(x)\n$$\n")
-    props = md.to_plotly_json()["props"]
-    assert props["dangerously_allow_html"] is True and not props.get("mathjax")
-    assert props["className"] == "prose"
-    root = _parse(props["children"])
+    j = md.to_plotly_json()
+    assert (j["namespace"], j["type"]) == ("dash_html_components", "Div")
+    props = j["props"]
+    assert props["className"] == "prose" and not props.get("children")
+    root = _parse(props["data-prose"])
     assert root.find(f".//{MATH_NS}mfrac") is not None and root.find(f".//{MATH_NS}munder") is not None
     display = root.find("div[@class='math-display']")
     assert display is not None and display[0].get("display") == "block"
