@@ -9,7 +9,7 @@ PORT ?= 8050
 STAMP := $(VENV)/.installed
 SYS_PACKAGES := chromium redis-server fonts-dejavu-core
 
-.PHONY: run serve test venv sysdeps lint screenshots precompute check bench clean container-test
+.PHONY: run serve test venv sysdeps lint screenshots precompute check bench clean container-test plotly-bundle
 
 $(STAMP): pyproject.toml requirements.lock requirements-nodeps.txt
 	@test -x $(PY) && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
@@ -58,6 +58,11 @@ bench: $(STAMP) sysdeps
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache
+
+# Rebuild assets/vendor/plotly-article-<version>.min.js (plotly.js core + heatmap) with Node.js; only needed when
+# plotly.py's bundled plotly.js version changes (tests/test_fig_hero.py says so).
+plotly-bundle:
+	cd scripts/plotly_bundle && npm ci --no-audit --no-fund && npm run build
 
 # Build the classroom image with podman and smoke-test it with buildah (slow: run before a release, not in CI).
 container-test:

@@ -161,7 +161,7 @@
     L.plot_bgcolor = "rgba(0, 0, 0, 0)"; // the hidden panels' backgrounds would cover part of the plane
     L.margin = Object.assign({}, L.margin, {l: 48, r: 8});
     L.legend = Object.assign({}, L.legend, {font: {size: 11}});
-    fig.data = fig.data.map((t) => (t.type === "heatmap" ? Object.assign({}, t, {visible: false}) : t));
+    L.images = (L.images || []).map((im) => Object.assign({}, im, {visible: false})); // the mean digits
     return fig;
   }
 
@@ -277,24 +277,49 @@
       "?v=" + encodeURIComponent(String(src.v || ""));
   }
 
+  function prop(id, name) {
+    const api = window.dash_component_api;
+    const node = api && api.getLayout ? api.getLayout(id) : null;
+    return node && node.props ? node.props[name] : undefined;
+  }
+
+  // The answer URL of the pair option under an event (an option of the pair list), or null.
+  function optionUrl(e) {
+    const opt = e.target && e.target.closest ? e.target.closest("[role=option]") : null;
+    const src = opt ? prop("store-svm-src", "data") : null;
+    const loss = prop("ctl-svm-loss", "value");
+    if (!src || !src.url || !loss) return null;
+    const label = opt.textContent.trim();
+    const hit = (prop("ctl-svm-pair", "options") || []).find((o) => o && o.label === label);
+    return hit ? answerUrl(src, hit.value, loss) : null; // null: an option of another dropdown
+  }
+
   // A pointer on an option of the pair list (hovered, or pressed: the click follows ~0.1 s later) starts that
   // pair's download, so the choice itself finds the answer in memory.
   function prefetchOption(e) {
-    const opt = e.target && e.target.closest ? e.target.closest("[role=option]") : null;
-    const api = window.dash_component_api;
-    if (!opt || !api || !api.getLayout) return;
-    const pairNode = api.getLayout("ctl-svm-pair"), lossNode = api.getLayout("ctl-svm-loss");
-    const srcNode = api.getLayout("store-svm-src");
-    const src = srcNode && srcNode.props && srcNode.props.data;
-    if (!pairNode || !lossNode || !src || !src.url) return;
-    const label = opt.textContent.trim();
-    const hit = (pairNode.props.options || []).find((o) => o && o.label === label);
-    if (!hit) return; // an option of another dropdown
-    const url = answerUrl(src, hit.value, lossNode.props.value);
-    if (!answers.has(url)) fetchAnswer(url).catch(() => null);
+    const url = optionUrl(e);
+    if (url && !answers.has(url)) fetchAnswer(url).catch(() => null);
   }
   document.addEventListener("pointerover", prefetchOption, true);
   document.addEventListener("pointerdown", prefetchOption, true);
+
+  // The click that picks a pair whose answer is already in the page draws the three views in the click's own task
+  // (the list has not even closed yet), as the slider lanes do; the choice then reaches Dash as usual and loadPair
+  // finds them drawn.  Only for the typical images: chosen ones need the server's mirrors (loadPair).
+  function pickOption(e) {
+    const url = optionUrl(e);
+    const ans = url ? answers.get(url) : null;
+    if (!ans || !ans.frames || ans.frames.error) return;
+    const xy = ["x", "y"].map((w) => [prop("ctl-svm-" + w + "-set", "value"), prop("ctl-svm-" + w + "-index", "value")]);
+    if (!xy.every(([set, index]) => isTypical(set, index))) return;
+    pairSeq++; // an earlier choice still downloading must not draw over this one
+    try {
+      svm(prop("ctl-svm-lambda", "value"), ans.frames, ans.mirror, null);
+    } catch (err) {
+      console.warn("drawing the picked pair early failed; Dash will draw it:", err);
+    }
+  }
+  document.addEventListener("click", pickOption, true);
 
   async function downloadAnswer(url) {
     const r = await fetch(url, {credentials: "same-origin"});

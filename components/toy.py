@@ -121,6 +121,14 @@ def _image_trace(a: float, b: float, name: str) -> go.Heatmap:
                       hovertemplate=f"{name}: inner a = {a:.2f}, outer b = {b:.2f}<extra></extra>", xgap=0, ygap=0)
 
 
+def _add_picture(fig: go.Figure, a: float, b: float, axis: int) -> None:
+    """The toy image (a, b) as a layout image filling the 3×3 cells of picture axes number ``axis`` (what a heatmap
+    of ``toy_image`` draws there, on 256 colour levels, for the price of one <image> element)."""
+    fig.add_layout_image(source=md.heatmap_uri(toy_image(a, b), "Blues", -1, 1), xref=f"x{axis}", yref=f"y{axis}",
+                         x=-0.5, y=-0.5, sizex=3, sizey=3, xanchor="left", yanchor="top", sizing="stretch",
+                         layer="above")
+
+
 def _square_images(fig: go.Figure, n_axes: int, first_image_axis: int) -> None:
     """Make image subplots square and frameless (axes numbered from ``first_image_axis``)."""
     for k in range(first_image_axis, n_axes + 1):
@@ -178,12 +186,16 @@ def make_toy_classes() -> go.Figure:
         fig.add_trace(t, 1, 1)
     fig.add_trace(go.Scatter(x=examples, y=[0] * 6, mode="markers", showlegend=False, hoverinfo="skip",
                              marker=dict(size=9, color="white", line=dict(color="black", width=1.5))), 1, 1)
+    # the six examples: pictures on their own (hidden) axes, titled with their a, no hover (the title says it all)
     for k, a in enumerate(examples):
-        fig.add_trace(_image_trace(a, 0.0, f"example {k + 1}"), 2, k + 1)
+        _add_picture(fig, a, 0.0, k + 2)
     base_layout(fig, height=460)
     _plane_axes(fig)
     fig.update_layout(yaxis=dict(range=[-0.45, 0.45], scaleanchor=None))
     _square_images(fig, 7, 2)
+    for k in range(2, 8):
+        fig.layout[f"xaxis{k}"].update(range=[-0.5, 2.5], autorange=False)
+        fig.layout[f"yaxis{k}"].update(range=[2.5, -0.5], autorange=False)
     return fig
 
 
@@ -236,9 +248,7 @@ def make_toy_mirror(theta: float) -> go.Figure:
     for col, (a, b, name) in ((2, (float(x[0]), float(x[1]), "x")),
                               (3, (round(float(xm[0]), 5), round(float(xm[1]), 5), "x_m"))):
         fig.add_trace(_image_trace(a, b, name).update(opacity=0), 1, col)
-        fig.add_layout_image(source=md.heatmap_uri(toy_image(a, b), "Blues", -1, 1), xref=f"x{col}", yref=f"y{col}",
-                             x=-0.5, y=-0.5, sizex=3, sizey=3, xanchor="left", yanchor="top", sizing="stretch",
-                             layer="above")
+        _add_picture(fig, a, b, col)
     base_layout(fig, height=360)
     _plane_axes(fig)
     _square_images(fig, 3, 2)

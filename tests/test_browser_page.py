@@ -426,9 +426,20 @@ def test_pointing_at_a_pair_fetches_its_answer_before_the_click(page, mnist_url)
     fetched = []
     page.on("request", lambda r: fetched.append(r.url) if "/svm-data/" in r.url else None)
     err = text(page, "ro-svm-err-test")
+    # what the three views show at the end of the click's own task (a listener after assets/page.js's, same phase)
+    page.evaluate(
+        "() => document.addEventListener('click', () => { window.__atClick = ['fig-svm-loss', 'fig-svm-plane',"
+        " 'fig-svm-mirror'].map((id) => document.querySelector('#' + id + ' .js-plotly-plot').__l2base);"
+        " window.__errAtClick = document.getElementById('ro-svm-err-test').textContent; }, {capture: true, once: true})"
+    )
+    page.evaluate("() => { window.__l2before = ['fig-svm-loss', 'fig-svm-plane', 'fig-svm-mirror'].map((id) =>"
+                  " document.querySelector('#' + id + ' .js-plotly-plot').__l2base); }")
     option.click()
     wait_text_change(page, "ro-svm-err-test", err)
     assert fetched == []  # the choice found the answer already in the page
+    # ... and drew it in the click's own task, before the list closed and before Dash heard of the choice
+    assert page.evaluate("() => window.__atClick.every((b, i) => b && b !== window.__l2before[i])")
+    assert page.evaluate("() => window.__errAtClick") == text(page, "ro-svm-err-test") != err
     assert page.problems == []
 
 
@@ -460,4 +471,25 @@ def test_a_slider_moved_before_its_frames_arrive_is_drawn_when_they_do(page, mni
         route.continue_()
     wait_text_change(page, readout, before)
     assert trace_values(page, fig, trace, "x") != line
+    assert page.problems == []
+
+
+def test_on_a_phone_the_hero_plane_takes_the_whole_width(page, mnist_url):
+    """Below 600 px the two mean-digit pictures and their titles are left out and the plane spans the figure."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_page(page, mnist_url)
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('#fig-hero .js-plotly-plot');"
+        " return gd && gd._fullLayout && gd._fullLayout.xaxis.domain[1] === 1; }",
+        timeout=30_000,
+    )
+    shown = page.evaluate(
+        "() => { const gd = document.querySelector('#fig-hero .js-plotly-plot');"
+        " return [gd._fullLayout.images.filter(i => i.visible).length, gd._fullLayout.annotations.length,"
+        " document.querySelectorAll('#fig-hero .layer-above image').length]; }"
+    )
+    assert shown == [0, 0, 0]
+    press(page, "ctl-hero-lambda", "ArrowLeft", 2)  # a step keeps the phone layout
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.querySelector('#fig-hero .js-plotly-plot')._fullLayout.xaxis.domain[1]") == 1
     assert page.problems == []

@@ -23,9 +23,12 @@ def data(sweep):
 
 def test_hero_traces_and_centroid_images(data, sweep):
     fig = hero.make_hero(data, 40)
-    assert [t.type for t in fig.data] == ["scatter"] * 6 + ["heatmap"] * 2
-    assert np.allclose(np.asarray(fig.data[6].z) / 100, sweep.centroid_i.reshape(28, 28), atol=0.006)
-    assert np.allclose(np.asarray(fig.data[7].z) / 100, sweep.centroid_j.reshape(28, 28), atol=0.006)
+    assert [t.type for t in fig.data] == ["scatter"] * 6
+    # the mean digits: pictures on the two small subplots, in whole percent of ink
+    pics = fig.layout.images
+    assert [(p.xref, p.yref) for p in pics] == [("x2", "y2"), ("x3", "y3")]
+    assert np.allclose(md.png_values(pics[0].source, 0) / 100, sweep.centroid_i.reshape(28, 28), atol=0.006)
+    assert np.allclose(md.png_values(pics[1].source, 0) / 100, sweep.centroid_j.reshape(28, 28), atol=0.006)
     n_shown = len(fig.data[1].x) + len(fig.data[2].x)
     assert 200 <= n_shown <= 1000  # a few hundred per class, not all 6000
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text

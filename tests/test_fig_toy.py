@@ -268,3 +268,18 @@ def test_figures_lay_out_once_without_automargin():
     assert common.base_layout(go.Figure()).layout.margin.b == 58
     # frames built with another common.py (template, margins) are never reused from the cache
     assert common.__file__.endswith("common.py") and frames._OWN_SOURCE.endswith(open(common.__file__, "rb").read())
+
+
+def test_class_examples_are_pictures_of_their_images():
+    """F3's six examples: layout images (no heatmaps) of toy_image(a, 0) on their own square picture axes."""
+    fig = toy.make_toy_classes()
+    assert not [t for t in fig.data if t.type == "heatmap"]
+    examples = [-1.0, -0.6, -0.2, 0.2, 0.6, 1.0]
+    assert len(fig.layout.images) == len(examples)
+    for k, (a, img) in enumerate(zip(examples, fig.layout.images, strict=True)):
+        assert (img.xref, img.yref) == (f"x{k + 2}", f"y{k + 2}")
+        levels = md.png_values(img.source, 0)
+        np.testing.assert_array_equal(levels, np.rint((np.array(toy.toy_image(a, 0.0)) + 1) / 2 * 255))
+        assert list(fig.layout[f"yaxis{k + 2}"].range) == [2.5, -0.5]  # row 0 at the top, as the heatmap drew it
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles[1:] == [f"{'I' if a < 0 else 'J'}: a = {a:+.1f}" for a in examples]
