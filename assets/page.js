@@ -66,6 +66,7 @@
     if (drawDirect(id, base, updates)) return NU();
     const gd = document.querySelector("#" + id + " .js-plotly-plot");
     const fig = apply.apply(null, [base].concat(updates));
+    if (id in PHONE_FITS) PHONE_FITS[id](fig);
     if (gd) {
       gd.__l2base = base;
       gd.__l2drawn = [base].concat(updates);
@@ -140,7 +141,7 @@
     adoptHero(payload);
     const f = payload.frames[clampIndex(k, payload.frames.length)];
     const fig = show("fig-hero", payload.base, f.upd);
-    return [fig === NU() ? fig : fitHero(fig)].concat(texts(HERO_RO, f.ro, [fig]));
+    return [fig].concat(texts(HERO_RO, f.ro, [fig])); // show() fitted it to a phone
   }
   if (window.l2frames) {
     window.l2frames.onLoaded("store-hero", (payload) => {
@@ -164,6 +165,33 @@
     L.images = (L.images || []).map((im) => Object.assign({}, im, {visible: false})); // the mean digits
     return fig;
   }
+
+  function fitSvmLoss(fig) {
+    // F10 on a phone: its two panels one above the other instead of side by side (at 375 px side by side, the
+    // inner axis titles of the two panels run into each other).  Layout only: the frames are the same.  The graph's
+    // box grows to the new height in assets/mnist.css.
+    if (window.innerWidth >= 600 || !fig || !fig.layout) return fig;
+    const L = fig.layout;
+    const set = (ax, o) => {
+      if (L[ax]) L[ax] = Object.assign({}, L[ax], o);
+    };
+    L.height = 640;
+    set("xaxis", {domain: [0, 1]});
+    set("xaxis2", {domain: [0, 1]});
+    set("yaxis", {domain: [0.62, 1]});
+    set("yaxis3", {domain: [0, 0.36]});
+    return fig;
+  }
+
+  function fitSvmMirror(fig) {
+    // F12 on a phone: the plane's long title would run into the pictures' titles beside it; the caption says it.
+    if (window.innerWidth >= 600 || !fig || !fig.layout || !fig.layout.annotations) return fig;
+    fig.layout.annotations = fig.layout.annotations.map((a, i) => (i === 0 ? Object.assign({}, a, {visible: false}) : a));
+    return fig;
+  }
+
+  // Layout changes for a phone, applied to every figure drawn whole (the frames only change data).
+  const PHONE_FITS = {"fig-hero": fitHero, "fig-svm-loss": fitSvmLoss, "fig-svm-mirror": fitSvmMirror};
 
   // Fast lanes (assets/frames.js): the same frames drawn as soon as the slider shows its new value, only when
   // every graph of the slider can be drawn in place; the Dash callback that follows finds them drawn.
@@ -365,9 +393,9 @@
   // The page's start-up callback (components/page.py): the lazy stores' files (components.frames.frames_store) and
   // the default (pair, loss) answer of the MNIST views, fetched once the page is up.  The figures are already drawn,
   // so nothing waits for this; the stores reach Dash together, the SVM's only if no pair or loss was chosen
-  // meanwhile.  On a phone the hero is fitted to the width first.
+  // meanwhile.  On a phone the hero and F10 are fitted to the width first.
   function start(storeIds, args) {
-    fitHeroNow();
+    fitForPhone();
     const seq0 = pairSeq;
     const stores = window.l2frames.loadAll(storeIds, args.slice(0, storeIds.length));
     const src = args[storeIds.length];
@@ -400,12 +428,13 @@
     return null;
   }
 
-  function fitHeroNow() {
-    if (window.innerWidth >= 600 || !window.dash_component_api) return;
-    const node = window.dash_component_api.getLayout("fig-hero");
-    const fig = node && node.props && node.props.figure;
-    if (fig && fig.layout && window.dash_clientside.set_props) {
-      window.dash_clientside.set_props("fig-hero", {figure: fitHero(JSON.parse(JSON.stringify(fig)))});
+  function fitForPhone() {
+    // The figures the page came with, fitted to a phone's width (layout only; their meta keeps naming the frame).
+    if (window.innerWidth >= 600 || !window.dash_component_api || !window.dash_clientside.set_props) return;
+    for (const [id, fit] of Object.entries(PHONE_FITS)) {
+      const node = window.dash_component_api.getLayout(id);
+      const fig = node && node.props && node.props.figure;
+      if (fig && fig.layout) window.dash_clientside.set_props(id, {figure: fit(JSON.parse(JSON.stringify(fig)))});
     }
   }
 

@@ -1106,7 +1106,7 @@ def layout() -> html.Section:
             "fig-svm-loss",
             "F10 · What the loss sees",
             [graph("fig-svm-loss", figs0[0], height=360)],
-            "Left: y·d(x) per class with the loss scaled by ‖w‖ (dotted tick at 1/‖w‖). Right: the whole "
+            "Left (top, on a phone): y·d(x) per class with the loss scaled by ‖w‖ (dotted tick at 1/‖w‖). Right: the whole "
             "sweep. Notice err_train falls as λ shrinks while d_adv falls too: the model trades "
             "robustness for fitting.",
             controls=controls,

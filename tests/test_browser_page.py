@@ -474,8 +474,10 @@ def test_a_slider_moved_before_its_frames_arrive_is_drawn_when_they_do(page, mni
     assert page.problems == []
 
 
-def test_on_a_phone_the_hero_plane_takes_the_whole_width(page, mnist_url):
-    """Below 600 px the two mean-digit pictures and their titles are left out and the plane spans the figure."""
+def test_on_a_phone_the_wide_figures_are_laid_out_for_its_width(page, mnist_url):
+    """Below 600 px: the hero's two mean-digit pictures and their titles are left out and the plane spans the figure;
+    F10's two panels are stacked in a taller box and F12's long plane title is left out (also after a λ step and a
+    pair change)."""
     page.set_viewport_size({"width": 375, "height": 800})
     open_page(page, mnist_url)
     page.wait_for_function(
@@ -492,4 +494,23 @@ def test_on_a_phone_the_hero_plane_takes_the_whole_width(page, mnist_url):
     press(page, "ctl-hero-lambda", "ArrowLeft", 2)  # a step keeps the phone layout
     page.wait_for_timeout(300)
     assert page.evaluate("() => document.querySelector('#fig-hero .js-plotly-plot')._fullLayout.xaxis.domain[1]") == 1
+    f10 = (
+        "() => { const L = document.querySelector('#fig-svm-loss .js-plotly-plot')._fullLayout;"
+        " return [L.xaxis.domain, L.xaxis2.domain, L.yaxis.domain[0] > L.yaxis3.domain[1], L.height,"
+        " document.getElementById('fig-svm-loss').getBoundingClientRect().height]; }"
+    )
+    stacked = [[0, 1], [0, 1], True, 640, 640]
+    plane_title = "() => document.querySelector('#fig-svm-mirror .js-plotly-plot')._fullLayout.annotations[0].visible"
+    page.wait_for_function(f"() => ({plane_title})() === false", timeout=30_000)
+    page.wait_for_function(f"() => ({f10})()[2] === true", timeout=30_000)
+    assert page.evaluate(f10) == stacked
+    theta = text(page, "ro-svm-theta")
+    press(page, "ctl-svm-lambda", "ArrowLeft", 3)
+    wait_text_change(page, "ro-svm-theta", theta)
+    assert page.evaluate(f10) == stacked
+    err = text(page, "ro-svm-err-test")
+    page.evaluate("() => window.dash_clientside.set_props('ctl-svm-pair', {value: '0-1'})")
+    wait_text_change(page, "ro-svm-err-test", err)
+    page.wait_for_timeout(300)
+    assert page.evaluate(f10) == stacked and page.evaluate(plane_title) is False
     assert page.problems == []
