@@ -28,8 +28,9 @@ done
 # 1. The base image: Debian bookworm minbase from the mirror apt already uses.
 if ! podman "${STORE[@]}" image exists "$BASE_IMAGE"; then
   command -v debootstrap >/dev/null || { echo "container-test needs debootstrap"; exit 2; }
-  mirror=${DEBIAN_MIRROR:-$(grep -hoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null \
-             | awk '{print $2}' | head -1)}
+  # (grep exits 2 when one of the files is missing, e.g. no /etc/apt/sources.list: not an error here)
+  mirror=${DEBIAN_MIRROR:-$( { grep -hoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
+             /etc/apt/sources.list.d/* 2>/dev/null || true; } | awk '{print $2}' | head -1)}
   mirror=${mirror:-http://deb.debian.org/debian}
   log "debootstrap bookworm from $mirror"
   rm -rf "$WORK/rootfs"
