@@ -373,14 +373,13 @@ class StaticGzip:
         etag, _weak = resp.get_etag()
         key = (request.path, request.query_string, etag, resp.headers.get("Last-Modified"), resp.content_length)
         gz = self._files.get(key)
+        resp.direct_passthrough = False  # a file response: read it (get_data) and replace it (set_data)
         if gz is None:
-            resp.direct_passthrough = False
             gz = gzip.compress(resp.get_data(), self.level, mtime=0)
             with self._lock:
                 if len(self._files) >= self.limit:
                     self._files.pop(next(iter(self._files)))
                 self._files[key] = gz
-        resp.direct_passthrough = False
         resp.set_data(gz)
         resp.headers["Content-Encoding"] = "gzip"
         resp.headers["Vary"] = "Accept-Encoding"

@@ -399,12 +399,7 @@
     const seq0 = pairSeq;
     const stores = window.l2frames.loadAll(storeIds, args.slice(0, storeIds.length));
     const src = args[storeIds.length];
-    const value = (id) => {
-      const api = window.dash_component_api;
-      const node = api && api.getLayout ? api.getLayout(id) : null;
-      return node && node.props ? node.props.value : undefined;
-    };
-    const pair = value("ctl-svm-pair"), loss = value("ctl-svm-loss");
+    const pair = prop("ctl-svm-pair", "value"), loss = prop("ctl-svm-loss", "value");
     const answer = src && src.url && pair && loss ? defaultAnswer(src, answerUrl(src, pair, loss), pair, loss)
       : Promise.resolve(null);
     return Promise.all([stores, answer]).then(([out, ans]) => {
@@ -430,10 +425,9 @@
 
   function fitForPhone() {
     // The figures the page came with, fitted to a phone's width (layout only; their meta keeps naming the frame).
-    if (window.innerWidth >= 600 || !window.dash_component_api || !window.dash_clientside.set_props) return;
+    if (window.innerWidth >= 600 || !window.dash_clientside.set_props) return;
     for (const [id, fit] of Object.entries(PHONE_FITS)) {
-      const node = window.dash_component_api.getLayout(id);
-      const fig = node && node.props && node.props.figure;
+      const fig = prop(id, "figure");
       if (fig && fig.layout) window.dash_clientside.set_props(id, {figure: fit(JSON.parse(JSON.stringify(fig)))});
     }
   }

@@ -23,11 +23,10 @@
   const observer = new MutationObserver((records) => {
     for (const rec of records) {
       for (const node of rec.addedNodes) {
-        if (node.nodeType === 1 && node.namespaceURI === HTML_NS && node.tagName !== "svg") fillWithin(node);
+        if (node.nodeType === 1 && node.namespaceURI === HTML_NS) fillWithin(node);
       }
       if (rec.type === "attributes" && rec.target.nodeType === 1) fill(rec.target);
     }
   });
   observer.observe(document.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: [ATTR]});
-  window.l2prose = {fill: fillWithin};
 })();

@@ -32,10 +32,10 @@ IMAGE_COLORSCALE = "Blues"
 # Diverging map for signed things (weights, perturbations), symmetric around 0.
 DIVERGING_COLORSCALE = "RdBu"
 
-# The original article and its paper: credited (with these links) in the header, the intro and §4.
-ORIGINAL_URL = "https://thomas-tanay.github.io/post--L2-regularization/"
-# Its companion paper
+# Where the original article and the authors' arXiv paper live; both links are credited in the header, the intro
+# and §4.
 PAPER_URL = "https://arxiv.org/abs/1806.11186"
+ORIGINAL_URL = "https://thomas-tanay.github.io/post--L2-regularization/"
 
 FONT = "Georgia, 'Times New Roman', serif"
 

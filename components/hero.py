@@ -48,10 +48,9 @@ def hero_base(pf: md.PlaneFrames, y_shown: np.ndarray, i: np.ndarray, j: np.ndar
     base_layout(fig, height=480)
     svm.plane_traces(fig, pf, y_shown)
     fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
-    for k, (row, img) in enumerate(((1, i), (2, j))):
+    for row, img in ((1, i), (2, j)):
         svm.image_axes(fig, row, 2)
-        svm.add_picture(fig, row, 2)
-        fig.layout.images[k].source = svm.image_uri(md.image_list(img))
+        svm.add_picture(fig, row, 2, svm.image_uri(md.image_list(img)))
     return fig
 
 

@@ -73,11 +73,11 @@ def weight_uri(w: np.ndarray) -> str:
     return md.png_uri(md.weight_percent(w), DIVERGING_COLORSCALE, -100, 100)
 
 
-def add_picture(fig: go.Figure, row: int, col: int) -> None:
-    """A layout image slot (a blank picture until a frame sets its source) filling the picture subplot (row, col)."""
+def add_picture(fig: go.Figure, row: int, col: int, source: str | None = None) -> None:
+    """A layout image filling the picture subplot (row, col): ``source``, or a blank picture until a frame sets it."""
     sub = fig.get_subplot(row, col)
     fig.add_layout_image(
-        source=image_uri([[0]]),
+        source=source or image_uri([[0]]),
         xref=sub.xaxis.plotly_name.replace("axis", ""),
         yref=sub.yaxis.plotly_name.replace("axis", ""),
         **_PICTURE,

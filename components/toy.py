@@ -130,10 +130,12 @@ def _add_picture(fig: go.Figure, a: float, b: float, axis: int) -> None:
 
 
 def _square_images(fig: go.Figure, n_axes: int, first_image_axis: int) -> None:
-    """Make image subplots square and frameless (axes numbered from ``first_image_axis``)."""
+    """Make image subplots square and frameless (axes numbered from ``first_image_axis``), each framing a 3×3 toy
+    picture with row 0 at the top (the ranges a heatmap of it would autorange to, fixed for its layout image)."""
     for k in range(first_image_axis, n_axes + 1):
-        fig.layout[f"xaxis{k}"].update(visible=False, constrain="domain")
-        fig.layout[f"yaxis{k}"].update(visible=False, scaleanchor=f"x{k}", constrain="domain", autorange="reversed")
+        fig.layout[f"xaxis{k}"].update(visible=False, constrain="domain", range=[-0.5, 2.5], autorange=False)
+        fig.layout[f"yaxis{k}"].update(visible=False, scaleanchor=f"x{k}", constrain="domain", range=[2.5, -0.5],
+                                       autorange=False)
 
 
 def _plane_axes(fig: go.Figure, lim: float = 1.05) -> None:
@@ -193,9 +195,6 @@ def make_toy_classes() -> go.Figure:
     _plane_axes(fig)
     fig.update_layout(yaxis=dict(range=[-0.45, 0.45], scaleanchor=None))
     _square_images(fig, 7, 2)
-    for k in range(2, 8):
-        fig.layout[f"xaxis{k}"].update(range=[-0.5, 2.5], autorange=False)
-        fig.layout[f"yaxis{k}"].update(range=[2.5, -0.5], autorange=False)
     return fig
 
 
