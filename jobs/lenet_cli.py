@@ -93,7 +93,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.device == "cuda" and not torch.cuda.is_available():
         raise _cli_error("--device cuda asked for, but no CUDA device is available (use --device cpu)")
     out = Path(args.out) if args.out else lenet_train.checkpoint_dir(args.weight_decay)
-    recipe = lenet_train.Recipe(weight_decay=args.weight_decay, epochs=args.epochs, seed=args.seed)
+    recipe = lenet_train.Recipe(weight_decay=args.weight_decay, epochs=args.epochs, seed=args.seed,
+                                adv_eps=args.adv_eps, adv_steps=args.adv_steps)
     try:
         manifest = lenet_train.train(recipe, out, device=args.device, threads=args.threads,
                                      log=lambda s: print(s, flush=True))
@@ -260,6 +261,9 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
     p.add_argument("--out", default=None, help="output folder (default precomputed/lenet/wd-<decay>)")
+    p.add_argument("--adv-eps", type=float, default=0.0,
+                   help="L2 PGD adversarial training budget in [0, 1] pixel units (default 0: plain training)")
+    p.add_argument("--adv-steps", type=_epochs, default=7, help="PGD steps per batch (default 7)")
     p.set_defaults(func=_one_line_errors(cmd_train))
     p = subparsers.add_parser("lenet-analyze", help="recompute LeNet analyses (RMS, temperature, attacks)")
     p.add_argument("--crosscheck", action="store_true", help="also cross-check norms with torchattacks")

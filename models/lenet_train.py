@@ -19,6 +19,7 @@ test error on the 10 000 test images; the final training error is also measured 
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import time
@@ -31,7 +32,7 @@ import torch
 import torch.nn.functional as F
 
 from jobs import artifacts
-from models import config, lenet
+from models import adversarial, config, lenet
 from models.mnist import load_mnist
 
 FAMILY = "lenet"
@@ -57,6 +58,8 @@ class Recipe:
     init_std: float = lenet.INIT_STD
     n_train: int = 60_000
     channels_last: bool = True
+    adv_eps: float = 0.0  # L2 PGD adversarial training budget in [0, 1] pixel units (0: plain training)
+    adv_steps: int = 7  # PGD steps per batch (step 2.5·ε/steps, random start)
 
 
 @dataclass
@@ -139,7 +142,12 @@ def train(recipe: Recipe, out: Path, device: str = "cpu", log: Callable[[str], N
         t0 = time.perf_counter()
         model.train()
         order = torch.randperm(n, generator=torch.Generator().manual_seed(recipe.seed * 100_003 + epoch)).to(device)
-        loss_sum, wrong = train_epoch(model, opt, x_train, y_train, order, recipe.batch, fmt)
+        perturb = None
+        if recipe.adv_eps > 0:
+            gen = torch.Generator().manual_seed(recipe.seed * 100_003 + epoch + 7)
+            eps = recipe.adv_eps * lenet.PIXEL_MAX
+            perturb = functools.partial(_pgd_batch, eps=eps, steps=recipe.adv_steps, generator=gen)
+        loss_sum, wrong = train_epoch(model, opt, x_train, y_train, order, recipe.batch, fmt, perturb)
         test_err = lenet.error_percent(model.cpu(), xte, yte) if device == "cpu" else _err_dev(model, xte, yte, device)
         model.to(device)
         dt = time.perf_counter() - t0
@@ -153,13 +161,23 @@ def train(recipe: Recipe, out: Path, device: str = "cpu", log: Callable[[str], N
     return finish(_to_plain(model), recipe, hist, out, xtr, ytr, device)
 
 
+def _pgd_batch(model, xb, yb, eps: float, steps: int, generator: torch.Generator) -> torch.Tensor:
+    return adversarial.pgd_l2(model, xb, yb, eps, steps, generator=generator)
+
+
 def train_epoch(model: lenet.LeNet, opt: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
-                order: torch.Tensor, batch: int, fmt=torch.contiguous_format) -> tuple[float, int]:
-    """One pass over ``order`` in mini-batches (mean cross-entropy, one SGD step each); (loss sum, errors)."""
+                order: torch.Tensor, batch: int, fmt=torch.contiguous_format, perturb=None) -> tuple[float, int]:
+    """One pass over ``order`` in mini-batches (mean cross-entropy, one SGD step each); (loss sum, errors).
+
+    ``perturb(model, x, y)``, when given, replaces each batch before the step (adversarial training): the loss
+    and errors are then those on the perturbed batch."""
     loss_sum, wrong = 0.0, 0
     for i in range(0, len(order), batch):
         idx = order[i : i + batch]
-        logits = model(x[idx].contiguous(memory_format=fmt))
+        xb = x[idx].contiguous(memory_format=fmt)
+        if perturb is not None:
+            xb = perturb(model, xb, y[idx]).contiguous(memory_format=fmt)
+        logits = model(xb)
         loss = F.cross_entropy(logits, y[idx])
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -192,7 +210,9 @@ def finish(model: lenet.LeNet, recipe: Recipe, hist: History, out: Path, xtr, yt
     artifacts.atomic_write_bytes(out / MODEL_FILE, lenet.state_bytes(model))
     artifacts.atomic_write_bytes(out / SCRIPT_FILE, lenet.torchscript_bytes(model))
     params = {**asdict(recipe), "epochs_done": len(hist.epochs), "complete": not partial, "device": device, "inputs": "raw 0..255 pixels minus the training-set mean image",
-              "update": "SGD momentum 0.9 on mean cross-entropy; weight decay wd*w on weights only",
+              "update": "SGD momentum 0.9 on mean cross-entropy; weight decay wd*w on weights only"
+              + (f"; every batch replaced by its L2 PGD images ({recipe.adv_steps} steps, eps {recipe.adv_eps:g} "
+                 "in [0, 1] units, step 2.5 eps/steps, random start)" if recipe.adv_eps > 0 else ""),
               "history": hist.epochs, "final": {"train_error_running": last.get("train_error"),
                                                 "train_error": round(final_train, 4) if final_train is not None
                                                 else None,
@@ -200,7 +220,9 @@ def finish(model: lenet.LeNet, recipe: Recipe, hist: History, out: Path, xtr, yt
               "rms": lenet.weight_rms(model), "n_params": lenet.count_params(model)}
     manifest = artifacts.write_manifest(out, FAMILY, VERSION, params, [MODEL_FILE, SCRIPT_FILE],
                                         f"python -m worker train-lenet --weight-decay {recipe.weight_decay:g} "
-                                        f"--epochs {recipe.epochs} --seed {recipe.seed}", hist.seconds)
+                                        f"--epochs {recipe.epochs} --seed {recipe.seed}"
+                                        + (f" --adv-eps {recipe.adv_eps:g} --adv-steps {recipe.adv_steps}"
+                                           if recipe.adv_eps > 0 else ""), hist.seconds)
     if not partial:
         (out / RESUME_FILE).unlink(missing_ok=True)
     return manifest
