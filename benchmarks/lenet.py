@@ -76,9 +76,11 @@ def main() -> None:
         p = m["params"]
         done = p.get("epochs_done", len(p["history"]))
         sec = m["created_by"]["seconds"]
-        rows.append(f"| {wd:g} | {done}/{p['epochs']} | {sec / 60:.1f} | {sec / max(done, 1):.1f} | "
-                    f"{p.get('device', 'cpu')} |")
-    text = f"""## LeNet training (`benchmarks/lenet.py`)
+        rows.append(
+            f"| {wd:g} | {done}/{p['epochs']} | {sec / 60:.1f} | {sec / max(done, 1):.1f} | {p.get('device', 'cpu')} |"
+        )
+    text = (
+        f"""## LeNet training (`benchmarks/lenet.py`)
 
 Throughput of one training pass, {args.rounds} alternating rounds of {args.steps} batches of {batch} images,
 {args.device}, torch {torch.__version__}, {args.threads} threads, {platform.machine()}
@@ -96,10 +98,13 @@ paused while other benchmarks ran). At the throughput above, 50 epochs of 60 000
 
 | weight decay | epochs | minutes | s / epoch | device |
 | ---: | ---: | ---: | ---: | --- |
-""" + "\n".join(rows) + """
+"""
+        + "\n".join(rows)
+        + """
 
 Rerun: `python benchmarks/lenet.py` (then `python benchmarks/collect.py`).
 """
+    )
     out = ROOT / "benchmarks" / "results" / "lenet.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)

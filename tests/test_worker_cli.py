@@ -12,7 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import config, linear, mnist, sweeps
+import settings
+from models import conventions, linear
+from models.sweeps import all_sweep_names
+from store import mnist, sweeps
+from store.artifacts import ArtifactError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,7 +70,7 @@ def test_export_sweep_matches_the_models(tmp_path, loss):
         e = {k: z[k] for k in z.files}
     for key in ("lam", "W", "b", "err_train", "err_test", "d_adv", "d_err", "theta", "w_norm", "train_index"):
         assert key in e
-    assert e["W"].shape == (81, 784) and np.allclose(e["lam"], config.LAMBDAS)
+    assert e["W"].shape == (81, 784) and np.allclose(e["lam"], conventions.LAMBDAS)
     data = mnist.pair_data(2, 3)
     assert np.array_equal(e["train_index"], data.train_index)
     for k in (0, 40, 80):  # the stored metrics follow from the stored model
@@ -98,8 +102,8 @@ def test_fit_off_grid_is_optimal_and_fast():
 def _tmp_precomputed(tmp_path: Path) -> Path:
     root = tmp_path / "precomputed"
     root.mkdir()
-    (root / "mnist").symlink_to(config.PRECOMPUTED / "mnist")
-    shutil.copytree(sweeps.SWEEP_DIR, root / "sweeps")
+    (root / "mnist").symlink_to(settings.get().precomputed / "mnist")
+    shutil.copytree(sweeps.sweep_dir(), root / "sweeps")
     return root
 
 
@@ -111,8 +115,6 @@ def test_check_names_a_corrupted_sweep(tmp_path):
     target.write_bytes(bytes(data))
     r = worker("precompute", "--check", env={"L2_PRECOMPUTED": str(root)})
     assert_one_line_error(r, "sweep-23-hinge.npz")
-    from jobs.artifacts import ArtifactError
-
     with pytest.raises(ArtifactError, match="sweep-23-hinge.npz"):
         sweeps.load_sweep(2, 3, "hinge", folder=root / "sweeps")
 
@@ -126,8 +128,8 @@ def test_check_names_a_missing_sweep(tmp_path):
 
 def test_check_on_the_shipped_artifacts():
     r = worker("precompute", "--check")
-    listed = json.loads((sweeps.SWEEP_DIR / "manifest.json").read_text())["files"]
-    missing = [n for n in sweeps.all_sweep_names() if n not in listed]
+    listed = json.loads((sweeps.sweep_dir() / "manifest.json").read_text())["files"]
+    missing = [n for n in all_sweep_names() if n not in listed]
     if missing:  # an incomplete precompute is reported, naming the first missing sweep
         assert r.returncode != 0 and "Traceback" not in r.stderr
     else:
