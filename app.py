@@ -7,13 +7,14 @@ the embedded defaults: no extra services, on-demand jobs in a local process pool
 
 from __future__ import annotations
 
-import dash
-
-import serving
 import settings
-from components import page
 
-settings.exit_on_error(settings.get)
+settings.exit_on_error(settings.get)  # before anything reads a setting (components/ do at import)
+
+import dash  # noqa: E402
+
+import serving  # noqa: E402
+from components import page  # noqa: E402
 
 app = dash.Dash(
     __name__,

@@ -22,8 +22,9 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from jobs import artifacts  # noqa: E402
 from models import lenet, lenet_train  # noqa: E402
+from store import artifacts, mnist  # noqa: E402
+from store import lenet as nets  # noqa: E402
 
 
 def reference_loop(model, x, y, order, batch) -> None:
@@ -50,7 +51,7 @@ def main() -> None:
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    xtr, ytr, _, _ = lenet_train.mnist_arrays()
+    xtr, ytr, _, _ = mnist.arrays()
     batch = 300
     n = args.steps * batch
     x = torch.tensor(xtr[:n], dtype=torch.float32).reshape(-1, 1, 28, 28).to(args.device)
@@ -69,7 +70,7 @@ def main() -> None:
     rows = []
     for wd in lenet_train.LADDER:
         try:
-            m = artifacts.read_manifest(lenet_train.checkpoint_dir(wd))
+            m = artifacts.read_manifest(nets.checkpoint_dir(wd))
         except artifacts.ArtifactError:
             rows.append(f"| {wd:g} | not trained | | | |")
             continue

@@ -22,8 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def worker(*args: str, env: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "worker", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "worker", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def assert_one_line_error(r: subprocess.CompletedProcess, *words: str) -> None:
@@ -35,21 +41,24 @@ def assert_one_line_error(r: subprocess.CompletedProcess, *words: str) -> None:
         assert w.lower() in lines[0].lower(), lines[0]
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["fit", "--pair", "7", "7", "--loss", "hinge", "--lam", "1e-2"], ["two different digits"]),
-    (["fit", "--pair", "1", "11", "--loss", "hinge", "--lam", "1e-2"], ["0..9"]),
-    (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "0"], ["--lam", "> 0"]),
-    (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "-1"], ["--lam"]),
-    (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "nan"], ["--lam", "finite"]),
-    (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "inf"], ["--lam", "finite"]),
-    (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "abc"], ["--lam", "number"]),
-    (["fit", "--pair", "2", "3", "--loss", "squared", "--lam", "1e-2"], ["unknown loss"]),
-    (["export-sweep", "--pair", "2", "x", "--loss", "hinge", "--out", "/tmp/x.npz"], ["pair"]),
-    (["precompute", "--pairs", "3-3"], ["two different digits"]),
-    (["precompute", "--pairs", "2-3", "--loss", "svm"], ["unknown loss"]),
-    (["precompute"], ["--all"]),
-    (["fit", "--pair", "2", "3"], ["required"]),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["fit", "--pair", "7", "7", "--loss", "hinge", "--lam", "1e-2"], ["two different digits"]),
+        (["fit", "--pair", "1", "11", "--loss", "hinge", "--lam", "1e-2"], ["0..9"]),
+        (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "0"], ["--lam", "> 0"]),
+        (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "-1"], ["--lam"]),
+        (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "nan"], ["--lam", "finite"]),
+        (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "inf"], ["--lam", "finite"]),
+        (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "abc"], ["--lam", "number"]),
+        (["fit", "--pair", "2", "3", "--loss", "squared", "--lam", "1e-2"], ["unknown loss"]),
+        (["export-sweep", "--pair", "2", "x", "--loss", "hinge", "--out", "/tmp/x.npz"], ["pair"]),
+        (["precompute", "--pairs", "3-3"], ["two different digits"]),
+        (["precompute", "--pairs", "2-3", "--loss", "svm"], ["unknown loss"]),
+        (["precompute"], ["--all"]),
+        (["fit", "--pair", "2", "3"], ["required"]),
+    ],
+)
 def test_bad_arguments_give_one_clear_line(args, words):
     assert_one_line_error(worker(*args), *words)
 
