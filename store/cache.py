@@ -85,15 +85,16 @@ def build_once(
         return _remember(key, build())
     try:
         data = _read(path, valid)  # another process built it while this one waited
-        if data is not None:
-            return _remember(key, data)
-        data = build()
-        try:
-            atomic_write_bytes(path, data)
-            # Waiters read the file once they hold the lock; later callers find the file before locking.
-            lock_path.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("cannot cache %s: %s", path, exc)
+        if data is None:
+            data = build()
+            try:
+                atomic_write_bytes(path, data)
+            except OSError as exc:
+                log.warning("cannot cache %s: %s", path, exc)
+                return _remember(key, data)
+        # The file exists: later callers read it before locking, and whoever holds the lock reads it first, so
+        # the lock file can go (a waiter that still polls for it makes a new one, then drops it here too).
+        lock_path.unlink(missing_ok=True)
         return _remember(key, data)
     finally:
         lock.release()

@@ -242,6 +242,11 @@ def _worker(*args: str) -> subprocess.CompletedProcess:
         ["train-lenet", "--weight-decay", "-1"],
         ["train-lenet", "--weight-decay", "0.1", "--epochs", "0"],
         ["train-lenet", "--weight-decay", "0.1", "--device", "tpu"],
+        ["train-lenet", "--weight-decay", "0.1", "--threads", "-1"],  # every numeric option is validated
+        ["train-lenet", "--weight-decay", "0.1", "--seed", "-1"],
+        ["train-lenet", "--weight-decay", "0.1", "--adv-eps", "nan"],
+        ["train-lenet", "--weight-decay", "0.1", "--adv-steps", "0"],
+        ["serve-jobs", "--concurrency", "0"],
     ],
 )
 def test_cli_bad_arguments_one_line(args):
