@@ -159,7 +159,8 @@ def _analysis(folder: str, stamp: tuple) -> tuple[dict, dict[str, dict[str, np.n
         summary = json.loads((adir / ANALYSIS_FILE).read_text())
         keys = list(summary["nets"])
     except ArtifactError as exc:
-        raise ArtifactError(f"LeNet results are not usable ({exc}); {ANALYZE}") from exc
+        what = "unreadable" if stamp else "not available"
+        raise ArtifactError(f"LeNet results are {what} ({exc}); {ANALYZE}") from exc
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ArtifactError(f"LeNet results are not available ({exc}); {ANALYZE}") from exc
     return summary, {key: artifacts.load_npz(adir / f"wd-{key}.npz") for key in keys}
@@ -175,6 +176,11 @@ def analysis(root: Path | None = None) -> tuple[dict, dict[str, dict[str, np.nda
     except OSError:
         stamp = ()
     return _analysis(str(adir), stamp)
+
+
+def clear_cache() -> None:
+    """Forget the loaded analysis (tests that rewrite the files in place)."""
+    _analysis.cache_clear()
 
 
 def report_rows(root: Path | None = None) -> list[dict]:
