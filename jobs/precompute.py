@@ -62,7 +62,7 @@ def precompute_sweeps(
         for (k, a, b, loss), (arrays, secs, err) in zip(todo, pool.map(_compute_one, todo), strict=True):
             if err is not None:
                 say(f"[{k}/{len(pairs)}] {a}-{b} {loss}: FAILED ({err})")
-                failed.append(sweeps.sweep_name(a, b, loss))
+                failed.append(sweep_files.sweep_name(a, b, loss))
                 continue
             name = sweep_files.write_sweep(folder, a, b, loss, arrays)
             seconds[name] = secs

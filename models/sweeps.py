@@ -1,6 +1,6 @@
 """The 45-pair λ sweeps: what one sweep holds, how it is computed, and one off-grid fit.
 
-One artifact per pair and loss, ``sweep-<a><b>-<loss>.npz`` (written and read by ``store.sweeps``).
+One artifact per pair and loss, ``sweep-<a><b>-<loss>.npz`` (named, written and read by ``store.sweeps``).
 Arrays (L = 81 grid values, d = 784, B histogram bins):
 
     lam (L,)  W (L, d) float32  bias (L,)  objective (L,)  err_train, err_test (L,) percent
@@ -21,38 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from models import geometry, linear
-from models.conventions import LAMBDAS, LOSSES, PAIRS, check_lambda, check_loss, check_pair, display_subset
+from models.conventions import LAMBDAS, check_lambda, display_subset
 from models.metrics import HIST_EDGES, histogram
 from models.metrics import model_metrics as _metrics
 from models.mnist import PairData
 
-__all__ = [
-    "HIST_EDGES",
-    "SCHEMA_FAMILY",
-    "SCHEMA_VERSION",
-    "Sweep",
-    "all_sweep_names",
-    "compute_sweep",
-    "fit_lambda",
-    "histogram",
-    "model_metrics",
-    "sweep_name",
-]
+__all__ = ["HIST_EDGES", "Sweep", "compute_sweep", "fit_lambda", "histogram", "model_metrics", "plane_view"]
 
-SCHEMA_FAMILY = "sweeps"
-SCHEMA_VERSION = 1
 METRIC_KEYS = ("err_train", "err_test", "d_adv", "d_err", "theta", "w_norm")
-
-
-def sweep_name(a: int, b: int, loss: str) -> str:
-    """File name of one sweep artifact, e.g. sweep-79-hinge.npz."""
-    a, b = check_pair(a, b)
-    return f"sweep-{a}{b}-{check_loss(loss)}.npz"
-
-
-def all_sweep_names() -> list[str]:
-    """The 90 file names that a complete precompute ships."""
-    return [sweep_name(a, b, loss) for a, b in PAIRS for loss in LOSSES]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from flask import jsonify
 
 import settings
 from models.conventions import LOSSES, PAIRS
-from models.sweeps import sweep_name
 from store.artifacts import check_all, code_version
 
 log = logging.getLogger("l2angle.serving")
@@ -49,6 +48,8 @@ def check_artifacts(root: Path | None = None) -> list[str]:
 
 def _expected_sweeps() -> dict[str, tuple[int, int, str]]:
     """Every sweep file the article reads, by name."""
+    from store.sweeps import sweep_name
+
     return {sweep_name(a, b, loss): (a, b, loss) for a, b in PAIRS for loss in LOSSES}
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -237,11 +237,6 @@ def reload() -> Settings:
     global _current
     _current = None
     return get()
-
-
-def names() -> list[str]:
-    """The fields of Settings (for the README table check and the docs)."""
-    return [f.name for f in fields(Settings)]
 
 
 def exit_on_error(fn: Callable[[], Any]) -> Any:

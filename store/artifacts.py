@@ -31,7 +31,6 @@ import numpy as np
 
 import settings
 from models.mnist import MnistError
-from models.sweeps import all_sweep_names
 
 MANIFEST = "manifest.json"
 
@@ -182,7 +181,7 @@ def check(root: Path | None = None) -> tuple[list[str], list[str]]:
     """Verify MNIST, every manifest folder under ``root`` (default precomputed/) and that all 90 sweeps are listed.
 
     Returns (what verified, one line each; every problem, one line each)."""
-    from store import mnist
+    from store import mnist, sweeps
 
     root = Path(root or settings.get().precomputed)
     done, problems = [], []
@@ -209,7 +208,7 @@ def check(root: Path | None = None) -> tuple[list[str], list[str]]:
             listed = read_manifest(sweep_dir).get("files", {})
         except ArtifactError:
             listed = {}
-        never = [n for n in all_sweep_names() if n not in listed]
+        never = [n for n in sweeps.all_sweep_names() if n not in listed]
         if never:  # not computed yet (a build step), unlike a listed file that went missing
             problems.append(
                 f"{sweep_dir / never[0]}: missing (run: python -m worker precompute --all)"

@@ -1,4 +1,5 @@
-"""The λ-sweep artifacts: one verified .npz per pair and loss under precomputed/sweeps/, and their manifest.
+"""The λ-sweep artifacts: one verified .npz per pair and loss under precomputed/sweeps/ (``sweep_name``), and
+their manifest.
 
 ``load_sweep`` is the one loader the app, the worker and the benchmarks use: the file must be listed in the
 folder's manifest with a matching checksum, and its arrays must have the shapes of ``models.sweeps.Sweep``.
@@ -14,8 +15,22 @@ import numpy as np
 import settings
 from models import conventions
 from models.metrics import HIST_EDGES
-from models.sweeps import SCHEMA_FAMILY, SCHEMA_VERSION, Sweep, all_sweep_names, sweep_name
+from models.sweeps import Sweep
 from store import artifacts
+
+SCHEMA_FAMILY = "sweeps"
+SCHEMA_VERSION = 1
+
+
+def sweep_name(a: int, b: int, loss: str) -> str:
+    """File name of one sweep artifact, e.g. sweep-79-hinge.npz."""
+    a, b = conventions.check_pair(a, b)
+    return f"sweep-{a}{b}-{conventions.check_loss(loss)}.npz"
+
+
+def all_sweep_names() -> list[str]:
+    """The 90 file names that a complete precompute ships."""
+    return [sweep_name(a, b, loss) for a, b in conventions.PAIRS for loss in conventions.LOSSES]
 
 
 def sweep_dir() -> Path:

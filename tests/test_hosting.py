@@ -329,8 +329,7 @@ def test_page_renders_under_the_security_headers(live_server, page):
 
 def test_broken_sweeps_are_sent_to_the_worker(monkeypatch, tmp_path):
     """Missing or corrupt sweep files become one recompute-sweeps job; other problems are only reported."""
-    pytest.importorskip("models.sweeps")
-    from models import sweeps
+    from store import sweeps
 
     folder = settings.get().precomputed / "sweeps"
     problems = [

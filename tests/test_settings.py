@@ -62,6 +62,16 @@ def test_defaults_and_good_values():
     assert settings.from_env({"L2_BROKER_URL": "amqp://h//"}).redis_url == ""
 
 
+def test_every_variable_is_in_the_readme_table():
+    import re
+
+    read = set(
+        re.findall(r'"((?:L2_[A-Z_]+)|PORT|HOST|FORWARDED_ALLOW_IPS)"', (ROOT / "settings" / "__init__.py").read_text())
+    )
+    table = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", (ROOT / "README.md").read_text(), flags=re.M))
+    assert len(read) > 30 and read <= table, read - table
+
+
 def test_get_parses_once_and_reload_reads_again(monkeypatch):
     first = settings.get()
     assert settings.get() is first

@@ -14,7 +14,6 @@ import pytest
 
 import settings
 from models import conventions, linear
-from models.sweeps import all_sweep_names
 from store import mnist, sweeps
 from store.artifacts import ArtifactError
 
@@ -138,7 +137,7 @@ def test_check_names_a_missing_sweep(tmp_path):
 def test_check_on_the_shipped_artifacts():
     r = worker("precompute", "--check")
     listed = json.loads((sweeps.sweep_dir() / "manifest.json").read_text())["files"]
-    missing = [n for n in all_sweep_names() if n not in listed]
+    missing = [n for n in sweeps.all_sweep_names() if n not in listed]
     if missing:  # an incomplete precompute is reported, naming the first missing sweep
         assert r.returncode != 0 and "Traceback" not in r.stderr
     else:
