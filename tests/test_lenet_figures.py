@@ -224,3 +224,68 @@ def test_input_validation_in_the_page():
     with pytest.raises(ValueError):
         D.input_image("test", "abc", None)
     assert D.input_image("test", 7, None).shape == (28, 28)
+
+
+def _copy_analysis(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "PRECOMPUTED", tmp_path)
+    adir = tmp_path / "lenet" / "analysis"
+    shutil.copytree(config.ROOT / "precomputed" / "lenet" / "analysis", adir)
+    lenet_store.clear_cache()
+    return adir
+
+
+def test_results_that_do_not_match_their_manifest_are_refused(tmp_path, monkeypatch):
+    """A well-formed .npz with other numbers than the manifest's checksum: the section says so, draws nothing."""
+    from jobs import artifacts
+
+    adir = _copy_analysis(tmp_path, monkeypatch)
+    arrays = artifacts.load_npz(adir / f"wd-{N.HIGH}.npz")
+    arrays["digits_adv"] = 255 - arrays["digits_adv"]
+    (adir / f"wd-{N.HIGH}.npz").write_bytes(artifacts.npz_bytes(arrays))
+    try:
+        figs = L.static_figures()
+        for name in ("errors", "weights", "advs", "ladder"):
+            text = figs[name].layout.annotations[0].text
+            assert f"wd-{N.HIGH}.npz" in text and "unreadable" in text and "lenet-analyze" in text
+            assert str(tmp_path) not in text  # no paths of the server's disk in the page
+        assert "unreadable" in figs["table"].children
+    finally:
+        lenet_store.clear_cache()
+
+
+def test_a_broken_summary_that_matches_its_manifest_keeps_the_page(tmp_path, monkeypatch):
+    """analysis.json without the RMS of one net, manifest rewritten to match: the table becomes a notice and the
+    figures that do not need the RMS are still drawn."""
+    from jobs import artifacts
+
+    adir = _copy_analysis(tmp_path, monkeypatch)
+    summary = json.loads((adir / "analysis.json").read_text())
+    del summary["nets"][N.LOW]["rms"]
+    (adir / "analysis.json").write_text(json.dumps(summary))
+    old = artifacts.read_manifest(adir)
+    artifacts.write_manifest(adir, old["family"], 1, old["params"], list(old["files"]), "test", 0.0)
+    try:
+        figs = L.static_figures()
+        assert figs["table"].children == "The RMS table could not be built from the precomputed results."
+        assert not figs["errors"].layout.annotations and len(figs["errors"].data) == 4
+        assert len(figs["advs"].layout.images) == 50
+    finally:
+        lenet_store.clear_cache()
+
+
+def test_nets_are_found_by_their_manifests():
+    assert set(lenet_store.nets()) >= {f"wd-{N.LOW}", f"wd-{N.HIGH}"}
+    assert "analysis" not in lenet_store.nets()
+
+
+def test_figures_take_any_number_of_nets(data):
+    """The builders are not tied to the low/high pair: three nets give three rows of pictures and six curves."""
+    summary, arrays = data
+    keys = sorted(summary["nets"], key=lambda k: summary["nets"][k]["weight_decay"])[:3]
+    assert len(T.make_errors(summary, keys).data) == 6
+    assert len(T.make_weights(summary, arrays, keys).layout.images) == len(N.LAYERS) * 3 * 6
+    assert len(A.make_advs(summary, arrays, keys).layout.images) == 10 + 3 * 20
+    assert len(A.make_ladder(summary, keys).data[0].x) == 3
+    rows = T.rms_rows(summary, keys)
+    assert len(rows) == 1 + len(N.LAYERS) and all(len(r) == 4 for r in rows)  # no low/high ratio for three nets
+    assert len({N.color(k, n) for n, k in enumerate(keys)}) == 3

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 KNOWN_STATES = ("queued", "running", "done", "failed", "busy")
 MAX_KEY = 200  # longer "keys" in a job store are not ours
 MAX_DETAIL = 300  # a status message longer than this is cut
+PROGRESS_STYLE = {"width": "8em", "verticalAlign": "middle"}
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def percent(progress: Any) -> int:
 
 def progress_children(text: str, pct: int) -> list:
     """The status line while a job runs: a progress bar (hidden from screen readers) and the text they read."""
-    bar = html.Progress(value=pct, max=100, className="job-progress", **{"aria-hidden": "true"})
+    bar = html.Progress(value=pct, max=100, className="job-progress", style=PROGRESS_STYLE, **{"aria-hidden": "true"})
     return [bar, " ", text]
 
 
@@ -190,9 +191,10 @@ class JobRunner:
     def button(self, label: str, **kwargs) -> html.Button:
         return html.Button(label, id=self.ids.button, n_clicks=0, **kwargs)
 
-    def status(self, className: str = "notice") -> html.Div:
-        """The status line: a polite live region (progress, then what went wrong or nothing)."""
-        return html.Div(id=self.ids.status, className=className, role="status", **{"aria-live": "polite"})
+    def status(self, className: str = "notice", element: type = html.Div):
+        """The status line: a polite live region (progress, then what went wrong or nothing); ``element``
+        html.Span where it sits inside a row of controls."""
+        return element(id=self.ids.status, className=className, role="status", **{"aria-live": "polite"})
 
     def stores(self) -> list:
         """The job store, the result store and the poll interval (invisible; place them anywhere)."""
