@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from jobs.lenet_tasks import validate_image
-from views import _lenet_store_shim as lenet_store
+from views import _lenet_store_shim as mnist_store
 from views import lenet_nets as nets
 from views._lenet_style_shim import DIVERGING_COLORSCALE, heatmap_uri
 from views.lenet_grid import image_grid
@@ -33,7 +33,7 @@ def mnist_test_digit(index) -> np.ndarray:
         raise ValueError(f"test image numbers are 0..{N_TEST - 1}")
     if index != int(index):
         raise ValueError("pick a whole test image number 0..9999")
-    return np.asarray(lenet_store.mnist_test_images()[int(index)])
+    return np.asarray(mnist_store.load_mnist()["test_images"][int(index)])
 
 
 def input_image(source, index, drawing) -> np.ndarray:

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 FIGURES = ("errors", "weights", "advs", "ladder")
 RMS_PROBLEM = "The RMS table could not be built from the precomputed results."
+_last: list = []  # [(the store's answer, what was built from it)]: the store answers the same object until it changes
 
 
 def _safe(builder: Callable[..., go.Figure], *args, height: int = 300) -> go.Figure:
@@ -31,9 +32,8 @@ def _safe(builder: Callable[..., go.Figure], *args, height: int = 300) -> go.Fig
         return message_figure(f"This figure could not be drawn ({type(exc).__name__}).", height)
 
 
-@lru_cache(maxsize=2)
-def _built(data: lenet_store.LenetAnalysis) -> dict:
-    summary, arrays = data.summary, data.arrays
+def build(summary: dict, arrays: dict) -> dict:
+    """Every static figure and the RMS rows from one analysis (see ``static_figures``)."""
     try:
         rms: tuple | str = rms_rows(summary)
     except Exception:  # noqa: BLE001 — a corrupt summary must not break the page
@@ -51,9 +51,19 @@ def static_figures() -> dict:
     """``errors``, ``weights``, ``advs``, ``ladder`` (figures) and ``rms`` (the RMS table's rows, header first,
     or a sentence saying why there is none); cached until the results change."""
     try:
-        return _built(lenet_store.analysis())
-    except lenet_store.LenetDataError as exc:
-        return _unavailable(str(exc))
+        data = lenet_store.analysis()
+    except lenet_store.ArtifactError as exc:
+        return _unavailable(page_text(exc))
+    last = _last[0] if _last else None
+    if last is None or last[0] is not data:
+        last = (data, build(*data))
+        _last[:] = [last]
+    return last[1]
+
+
+def page_text(exc: Exception) -> str:
+    """The store's sentence without the server's folders (the text is shown to every visitor)."""
+    return str(exc).replace(f"{lenet_store.lenet_dir().parent}/", "")
 
 
 @lru_cache(maxsize=2)
