@@ -256,26 +256,46 @@ def test_step_outputs_follow_polling():
 # ---------------------------------------------------------------------------------------- the LeNet section
 
 
-def test_lenet_runner_is_wired_to_the_sections_ids():
-    """One callback: button and poll in, the five outputs in Step's order (the button's `disabled` among them)."""
-    from dash._callback import GLOBAL_CALLBACK_MAP
+def test_registration_wires_button_poll_and_the_five_outputs(monkeypatch):
+    """One callback: button, poll and the triggers in; the states and the job store as State; the five outputs in
+    Step's order (the button's `disabled` among them)."""
+    registered = []
+    monkeypatch.setattr(jr.dash, "callback", lambda *deps, **kw: lambda f: registered.append((deps, kw, f)))
+    r = JobRunner(Ids.named("t"), lambda *_: None, triggers=[Input("lam", "value")], states=[State("pair", "value")])
+    [(deps, kw, func)] = registered
+    assert func == r.callback and kw == {"prevent_initial_call": True}
+    names = [(type(d).__name__, f"{d.component_id}.{d.component_property}") for d in deps]
+    assert names == [
+        ("Output", "store-t-job.data"),
+        ("Output", "t-poll.disabled"),
+        ("Output", "ro-t-status.children"),
+        ("Output", "store-t-result.data"),
+        ("Output", "ctl-t-go.disabled"),
+        ("Input", "ctl-t-go.n_clicks"),
+        ("Input", "t-poll.n_intervals"),
+        ("Input", "lam.value"),
+        ("State", "pair.value"),
+        ("State", "store-t-job.data"),
+    ]
 
+
+def test_lenet_runner_keeps_the_sections_ids():
     from components import lenet
 
-    ids = lenet.ATTACK.ids
-    assert (ids.button, ids.poll, ids.job, ids.status) == (
-        "ctl-lenet-go",
-        "lenet-draw-poll",
-        "store-lenet-job",
-        "ro-lenet-draw-msg",
+    assert lenet.ATTACK.ids == Ids(
+        button="ctl-lenet-go",
+        poll="lenet-draw-poll",
+        job="store-lenet-job",
+        status="ro-lenet-draw-msg",
+        result="store-lenet-result",
     )
-    want = (
-        f"..{ids.job}.data...{ids.poll}.disabled...{ids.status}.children...{ids.result}.data...{ids.button}.disabled.."
-    )
-    assert want in GLOBAL_CALLBACK_MAP
-    cb = GLOBAL_CALLBACK_MAP[want]
-    assert [f"{i['id']}.{i['property']}" for i in cb["inputs"]] == [f"{ids.button}.n_clicks", f"{ids.poll}.n_intervals"]
-    assert cb["state"][-1] == {"id": ids.job, "property": "data"}
+    assert lenet.attack == lenet.ATTACK.callback
+    assert [f"{s.component_id}.{s.component_property}" for s in lenet.ATTACK.states] == [
+        "ctl-lenet-source.value",
+        "ctl-lenet-index.value",
+        "ctl-lenet-target.value",
+        "store-lenet-drawing.data",
+    ]
 
 
 def test_lenet_attack_from_click_to_figure(monkeypatch):
