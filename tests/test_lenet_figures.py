@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,13 +12,22 @@ import pytest
 from components import lenet as L
 from components import mnist_data as md
 from components.common import DIVERGING_COLORSCALE
-from models import config
-from views import _lenet_store_shim as lenet_store
+from store import lenet as lenet_store
 from views import lenet_arch as Arch
 from views import lenet_attacks as A
 from views import lenet_draw as D
 from views import lenet_nets as N
 from views import lenet_training as T
+
+SHIPPED = Path(__file__).resolve().parents[1] / "precomputed"
+
+
+def _point_precomputed(monkeypatch, folder):
+    """Serve the artifacts of ``folder`` (what L2_PRECOMPUTED does for a server)."""
+    import settings
+
+    monkeypatch.setenv("L2_PRECOMPUTED", str(folder))
+    settings.reload()
 
 
 @pytest.fixture(scope="module")
@@ -182,12 +192,12 @@ def test_permalink_parsers(parse, good, bad):
 
 
 def test_missing_or_corrupt_results_give_messages(tmp_path, monkeypatch):
-    monkeypatch.setattr(config, "PRECOMPUTED", tmp_path)
+    _point_precomputed(monkeypatch, tmp_path)
     lenet_store.clear_cache()
     figs = L.static_figures()
     assert "lenet-analyze" in figs["errors"].layout.annotations[0].text
     adir = tmp_path / "lenet" / "analysis"
-    shutil.copytree(config.ROOT / "precomputed" / "lenet" / "analysis", adir)
+    shutil.copytree(SHIPPED / "lenet" / "analysis", adir)
     (adir / f"wd-{N.HIGH}.npz").write_bytes(b"garbage")
     lenet_store.clear_cache()
     figs = L.static_figures()
@@ -196,7 +206,7 @@ def test_missing_or_corrupt_results_give_messages(tmp_path, monkeypatch):
     del summary["nets"][N.LOW]["rms"]
     (adir / "analysis.json").write_text(json.dumps(summary))
     (adir / f"wd-{N.HIGH}.npz").unlink()
-    shutil.copy(config.ROOT / "precomputed" / "lenet" / "analysis" / f"wd-{N.HIGH}.npz", adir)
+    shutil.copy(SHIPPED / "lenet" / "analysis" / f"wd-{N.HIGH}.npz", adir)
     lenet_store.clear_cache()
     figs = L.static_figures()
     assert figs["table"].children  # a notice instead of a crash
@@ -210,7 +220,7 @@ def test_section_does_not_import_torch():
     import sys
 
     code = "import sys, components.lenet as L; L.layout(); print('torch' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=config.ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], cwd=SHIPPED.parent, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
 
@@ -226,9 +236,9 @@ def test_input_validation_in_the_page():
 
 
 def _copy_analysis(tmp_path, monkeypatch):
-    monkeypatch.setattr(config, "PRECOMPUTED", tmp_path)
+    _point_precomputed(monkeypatch, tmp_path)
     adir = tmp_path / "lenet" / "analysis"
-    shutil.copytree(config.ROOT / "precomputed" / "lenet" / "analysis", adir)
+    shutil.copytree(SHIPPED / "lenet" / "analysis", adir)
     lenet_store.clear_cache()
     return adir
 

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from jobs.lenet_tasks import validate_image
-from views import _lenet_store_shim as mnist_store
+from store import mnist as mnist_store
 from views import lenet_nets as nets
 from views._lenet_style_shim import DIVERGING_COLORSCALE, heatmap_uri
 from views.lenet_grid import image_grid

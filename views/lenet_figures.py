@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
-from views import _lenet_store_shim as lenet_store
+from store import lenet as lenet_store
 from views.lenet_attacks import make_advs, make_ladder
 from views.lenet_grid import message_figure
 from views.lenet_training import make_errors, make_weights, rms_rows
