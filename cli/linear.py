@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cli import CliError
+from cli import CliError, number
 from models import conventions
 
 # What ``fit`` prints without --with-w (and never: the plane coordinates a figure needs).
@@ -65,8 +65,6 @@ def cmd_precompute(args: argparse.Namespace) -> int:
     else:
         raise CliError("say what to do: --all, --pairs 7-9 [...] or --check")
     folder = Path(args.dir) if args.dir else sweeps.sweep_dir()
-    if args.jobs is not None and args.jobs < 1:
-        raise CliError(f"--jobs must be at least 1, got {args.jobs}")
     jobs = args.jobs or min(os.cpu_count() or 1, len(pairs) * len(losses))
     total = precompute_sweeps(pairs, losses, folder, command, jobs)
     print(f"sweeps: {len(pairs) * len(losses)} files in {total:.1f} s -> {folder}", flush=True)
@@ -133,7 +131,7 @@ def register(subparsers) -> None:
     g.add_argument("--check", action="store_true", help="verify every artifact against its manifest")
     p.add_argument("--loss", help="hinge or logistic (default: both)")
     p.add_argument("--dir", help="write sweeps here instead of precomputed/sweeps")
-    p.add_argument("--jobs", type=int, help="sweeps computed at once (default: the number of CPU cores)")
+    p.add_argument("--jobs", type=number(int, 1, 256), help="sweeps computed at once (default: the number of CPU cores)")
     p.set_defaults(func=cmd_precompute)
 
     p = subparsers.add_parser("export-sweep", help="write one sweep's arrays to an .npz")

@@ -11,7 +11,6 @@ any training or test image, with mirrors computed here from the current w.
 
 from __future__ import annotations
 
-import fcntl
 import gzip
 import hashlib
 import json
@@ -922,7 +921,12 @@ def cached_answer_gz(a: int, b: int, loss: str) -> bytes:
         log.warning("cannot cache %s: %s", path, exc)
         return _remember(memo_key, _encode(pair_answer(a, b, loss)))
     with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            import fcntl  # POSIX only: one process builds the file; elsewhere each may (same bytes, written atomically)
+        except ImportError:
+            pass
+        else:
+            fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             return _remember(memo_key, path.read_bytes())  # another process built it meanwhile
         except OSError:
