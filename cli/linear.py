@@ -131,7 +131,9 @@ def register(subparsers) -> None:
     g.add_argument("--check", action="store_true", help="verify every artifact against its manifest")
     p.add_argument("--loss", help="hinge or logistic (default: both)")
     p.add_argument("--dir", help="write sweeps here instead of precomputed/sweeps")
-    p.add_argument("--jobs", type=number(int, 1, 256), help="sweeps computed at once (default: the number of CPU cores)")
+    p.add_argument(
+        "--jobs", type=number(int, 1, 256), help="sweeps computed at once (default: the number of CPU cores)"
+    )
     p.set_defaults(func=cmd_precompute)
 
     p = subparsers.add_parser("export-sweep", help="write one sweep's arrays to an .npz")
