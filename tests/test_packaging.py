@@ -9,6 +9,7 @@ import importlib.metadata as md
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -285,13 +286,18 @@ def _manifest_files() -> set[str]:
     return files
 
 
+BUILD_LEFTOVERS = [".git", ".venv", "build", "*.egg-info", ".cache", "__pycache__", "node_modules", ".*_cache", "tmp"]
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """The wheel built from this checkout, installed --no-deps into a fresh venv that borrows this venv's
     dependencies (a .pth line: offline and fast), and a working folder outside the checkout."""
     tmp = tmp_path_factory.mktemp("wheel")
+    src = tmp / "src"  # a copy without build/ leftovers (setuptools never removes a file from build/lib)
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(*BUILD_LEFTOVERS))
     build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(tmp)]
-    r = subprocess.run([*build, str(ROOT)], capture_output=True, text=True, timeout=600)
+    r = subprocess.run([*build, str(src)], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     (wheel,) = tmp.glob("l2_angle-*.whl")
     venv = tmp / "venv"
