@@ -67,6 +67,10 @@ lint: $(STAMP)
 screenshots: $(STAMP) sysdeps
 	$(PY) -m tests.screenshots
 
+# The README's picture of the article (docs/article.png, the top of the page, < 150 KB).
+readme-shot: $(STAMP) sysdeps
+	$(PY) scripts/readme_shot.py
+
 precompute: $(STAMP)
 	$(PY) -m worker precompute --all
 
