@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,48 @@ def test_entry_points_stop_with_one_line(args):
     assert r.returncode == 2, (r.stdout, r.stderr)
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert lines == ["error: L2_JOB_WORKERS must be a whole number from 1 to 256, got '0'"], r.stderr
+
+
+TINY_APP = """
+import logging, warnings
+logging.getLogger("l2angle.tiny").info("app imported")
+warnings.warn("an old thing")
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+"""
+TEXT_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+: \S")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_gunicorn_its_workers_and_warnings_log_in_the_one_format(tmp_path, fmt):
+    """Under gunicorn (gunicorn.conf.py), its own lines, the app's loggers and Python warnings share one format and
+    L2_LOG_LEVEL; the access log too (a tiny WSGI app stands in for the article, which takes long to import)."""
+    from tests.conftest import free_port, wait_http
+
+    (tmp_path / "tiny_wsgi.py").write_text(TINY_APP)
+    port = free_port()
+    level = "info" if fmt == "text" else "warning"
+    env = {
+        **os.environ,
+        **dict(PORT=str(port), HOST="127.0.0.1", L2_WEB_WORKERS="1", L2_WARM_ANSWERS="0"),
+        **dict(L2_LOG_FORMAT=fmt, L2_LOG_LEVEL=level, PYTHONPATH=str(tmp_path)),
+    }
+    cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tiny_wsgi:app"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", timeout=60)
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith(" ")]  # (a warning quotes its source)
+    if fmt == "text":
+        assert lines and all(TEXT_LINE.match(ln) for ln in lines), err
+        assert any(" INFO gunicorn.error: Booting worker" in ln for ln in lines), err
+        assert any(ln.endswith("INFO l2angle.tiny: app imported") for ln in lines), err
+        assert any(" WARNING py.warnings: " in ln and "an old thing" in ln for ln in lines), err
+        assert " INFO gunicorn.access: " in out and '"GET / HTTP/1.1" 200' in out, out
+    else:
+        records = [json.loads(ln) for ln in lines]
+        assert {r["logger"] for r in records} == {"py.warnings"}, records  # every INFO line is below the level
+        assert "an old thing" in records[0]["message"] and records[0]["level"] == "WARNING"
