@@ -17,7 +17,8 @@ from settings import logs
 _s = settings.exit_on_error(settings.get)
 logging.captureWarnings(True)  # warnings.warn(...) lines get the log format (gunicorn applies logconfig_dict)
 
-bind = f"{_s.host or '0.0.0.0'}:{_s.port}"
+_host = _s.host or "0.0.0.0"
+bind = f"[{_host}]:{_s.port}" if ":" in _host else f"{_host}:{_s.port}"  # an IPv6 address goes in brackets
 # Callbacks are short and mostly read cached artifacts: a few processes per core, a few threads each.
 workers = _s.web_workers
 worker_class = "gthread"

@@ -16,7 +16,9 @@ case); an empty variable means its default.
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -190,6 +192,49 @@ def _needs(name: str, value: str, module: str, what: str) -> None:
         )
 
 
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+
+
+def _host(env: Mapping[str, str]) -> str | None:
+    """HOST: an IP address (v4 or v6) or a host name; empty means the entry point's default."""
+    raw = _raw(env, "HOST")
+    if not raw:
+        return None
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        if not _HOST_NAME.fullmatch(raw) or raw.rsplit(".", 1)[-1].isdigit():  # (no all-digit top label)
+            raise SettingsError(f"HOST must be an IP address (0.0.0.0, ::1) or a host name, got {raw!r}") from None
+    return raw
+
+
+def _forwarded_allow_ips(env: Mapping[str, str]) -> str:
+    """FORWARDED_ALLOW_IPS: '*' or addresses / networks separated by commas."""
+    raw = _raw(env, "FORWARDED_ALLOW_IPS")
+    if not raw or raw == "*":
+        return raw or "127.0.0.1"
+    for part in raw.split(","):
+        try:
+            ipaddress.ip_network(part.strip(), strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"FORWARDED_ALLOW_IPS must be * or addresses/networks separated by commas, got {raw!r}"
+            ) from None
+    return raw
+
+
+def _access_log(env: Mapping[str, str]) -> str | None:
+    """L2_ACCESS_LOG: '-' (standard output, the default), empty (off) or a file in an existing folder."""
+    raw = env.get("L2_ACCESS_LOG", "-").strip()
+    if raw in ("", "-"):
+        return raw or None
+    if not Path(raw).expanduser().parent.is_dir():
+        raise SettingsError(f"L2_ACCESS_LOG must be -, empty or a file in an existing folder, got {raw!r}")
+    return str(Path(raw).expanduser())
+
+
 def _port(env: Mapping[str, str]) -> int:
     return _int(env, "PORT", 8050, 1, 65535)
 
@@ -206,12 +251,11 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         _needs("L2_BROKER_URL", broker, "redis", "the redis client")
     _needs("L2_BROKER_URL", broker, "celery", "Celery")
     _needs("L2_REDIS_URL", redis_url, "redis", "the redis client")
-    access_log = env.get("L2_ACCESS_LOG", "-").strip()
     shared = env.get("L2_SHARED_OUTPUTS", "store-svm-frames")
     return Settings(
         precomputed=_path(env, "L2_PRECOMPUTED", ROOT / "precomputed"),
         cache_dir=_path(env, "L2_CACHE_DIR", ROOT / ".cache" if IN_CHECKOUT else user_cache_dir(env)),
-        host=_raw(env, "HOST") or None,
+        host=_host(env),
         port=_port(env),
         debug=_bool(env, "L2_DEBUG", False),
         web_workers=_int(env, "L2_WEB_WORKERS", min(2 * cores + 1, 9), 1, 64),
@@ -219,12 +263,12 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         web_timeout=_int(env, "L2_WEB_TIMEOUT", 120, 5, 3600),
         web_keepalive=_int(env, "L2_WEB_KEEPALIVE", 30, 1, 3600),
         web_max_requests=_int(env, "L2_WEB_MAX_REQUESTS", 5000, 0, 10**9),
-        access_log=access_log or None,
+        access_log=_access_log(env),
         log_level=_choice(env, "L2_LOG_LEVEL", "info", LOG_LEVELS),
         log_format=_choice(env, "L2_LOG_FORMAT", "text", LOG_FORMATS),
         warmup=_bool(env, "L2_WARMUP", False),
         gunicorn_control=_bool(env, "L2_GUNICORN_CONTROL", False),
-        forwarded_allow_ips=_raw(env, "FORWARDED_ALLOW_IPS") or "127.0.0.1",
+        forwarded_allow_ips=_forwarded_allow_ips(env),
         code_version=_raw(env, "L2_CODE_VERSION")[:64],
         layout_cache_s=_int(env, "L2_LAYOUT_CACHE_S", 60, 0, 10**6),
         warm_answers=warm,

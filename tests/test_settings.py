@@ -37,6 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
         ({"L2_WARM_ANSWERS": "7-7"}, ["L2_WARM_ANSWERS", "two different digits"]),  # a list of pairs
         ({"L2_BROKER_URL": "localhost:6379"}, ["L2_BROKER_URL", "URL"]),  # a URL
         ({"L2_REDIS_URL": "http://cache"}, ["L2_REDIS_URL", "redis://"]),
+        ({"HOST": "my laptop"}, ["HOST", "IP address", "host name"]),  # an address
+        ({"HOST": "300.1.1.1"}, ["HOST", "IP address"]),
+        ({"FORWARDED_ALLOW_IPS": "10.0.0.1, proxy"}, ["FORWARDED_ALLOW_IPS", "addresses/networks"]),
+        ({"L2_ACCESS_LOG": "/no/such/folder/access.log"}, ["L2_ACCESS_LOG", "existing folder"]),  # a file
     ],
 )
 def test_each_kind_of_bad_value_is_one_clear_line(env, words):
@@ -61,6 +65,11 @@ def test_defaults_and_good_values():
     broker = settings.from_env({"L2_BROKER_URL": "redis://h:6379/0"})
     assert broker.redis_url == "redis://h:6379/0"  # the broker's Redis also holds the job state and cache
     assert settings.from_env({"L2_BROKER_URL": "amqp://h//"}).redis_url == ""
+    good = settings.from_env(
+        {"HOST": "::", "FORWARDED_ALLOW_IPS": "10.0.0.0/8,127.0.0.1", "L2_ACCESS_LOG": "/tmp/a.log"}
+    )
+    assert good.host == "::" and good.forwarded_allow_ips == "10.0.0.0/8,127.0.0.1" and good.access_log == "/tmp/a.log"
+    assert settings.from_env({"HOST": "web-1.example.org"}).host == "web-1.example.org"
 
 
 def test_every_variable_is_in_the_readme_table():
