@@ -364,6 +364,15 @@ def test_the_installed_cli_and_app_work_outside_the_checkout(installed):
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "all artifacts verified" in check.stdout + check.stderr and str(installed["site"]) in check.stdout
+    module = subprocess.run(
+        [str(bindir / "python"), "-m", "worker", "--help"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert module.returncode == 0 and "precompute" in module.stdout, module.stderr  # python -m worker still works
     port = free_port()
     app = subprocess.Popen(
         [str(bindir / "l2angle")],
