@@ -9,8 +9,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from jobs.lenet_training import train
 from models import adversarial, lenet
-from models.lenet_train import Recipe, load_checkpoint, mnist_arrays, train
+from models.lenet_train import Recipe
+from store.lenet import load_checkpoint
+from store.mnist import arrays as mnist_arrays
 
 EPS = 1.0 * lenet.PIXEL_MAX  # ε = 1.0 in [0, 1] pixel units, the smaller training budget
 

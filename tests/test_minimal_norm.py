@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from models import attacks, lenet, minimal_norm
-from models.lenet_train import load_checkpoint, mnist_arrays
+from store.lenet import load_checkpoint
+from store.mnist import arrays as mnist_arrays
 
 PICKS = (0, 100)  # robustness-set positions: the first test 0 and the first test 5
 CLEAN_WRONG = 115  # test image 115, a 4 that the weight-decay-1e-4 net calls 9
