@@ -14,12 +14,13 @@ import logging
 
 import dash
 import numpy as np
-from dash import Input, Output, State, ctx, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from components.common import figure_block, markdown, message_figure, section
 from components.startup import on_start
 from components.svm_text import LEAD_IN, LOSS_CAPTION, MIRROR_CAPTION, PLANE_CAPTION
 from components.widgets.frame_player import FramePlayer
+from components.widgets.job_runner import Ids, JobRunner, Submission, Texts
 from views import answers, svm_loss, svm_mirror, svm_plane, svm_sets
 from views.mnist_params import (
     DEFAULT_LAM_INDEX,
@@ -99,8 +100,8 @@ def _controls(slider) -> list:
         html.Div([html.Label("or any λ in [1e-6, 1e2]:", htmlFor="ctl-svm-lam-custom", className="control-label"),
                   dcc.Input(id="ctl-svm-lam-custom", type="text", placeholder="e.g. 0.0035", debounce=True,
                             inputMode="decimal", className="svm-lam-input"),
-                  html.Button("compute", id="ctl-svm-lam-go", n_clicks=0, className="svm-button"),
-                  html.Span("", id="ro-svm-job", className="svm-job", **{"aria-live": "polite"})],
+                  LAMBDA_JOB.button("compute", className="svm-button"),
+                  LAMBDA_JOB.status("svm-job", element=html.Span)],
                  className="control svm-custom"),
     ]  # fmt: skip
 
@@ -114,9 +115,8 @@ def layout() -> html.Section:
         # where an answer is fetched from, and the figure a failed fetch shows its message in
         dcc.Store(id="store-svm-src", data={"url": DATA_URL, "v": answers.answer_key(), "message": MESSAGE}),
         dcc.Store(id="store-svm-pair-request"),  # a pair/loss change with chosen images: the server computes them
-        dcc.Store(id="store-svm-job"),
+        *LAMBDA_JOB.stores(),
         dcc.Store(id="store-svm-model"),  # the off-grid model shown: the worker's answer as returned
-        dcc.Interval(id="svm-job-poll", interval=400, disabled=True),
     ]  # fmt: skip
     loss_g, plane_g, mirror_g = parts.graphs
     blocks = [
@@ -220,71 +220,53 @@ def random_y(_, pair, image_set):
     return _random_index(pair, image_set, 1.0)
 
 
-@dash.callback(
-    Output("store-svm-job", "data"),
-    Output("svm-job-poll", "disabled"),
-    Output("ro-svm-job", "children"),
-    Output("store-svm-custom", "data", allow_duplicate=True),
-    Output("store-svm-model", "data"),
-    Input("ctl-svm-lam-go", "n_clicks"),
-    Input("ctl-svm-lam-custom", "value"),
-    Input("svm-job-poll", "n_intervals"),
-    State("ctl-svm-pair", "value"),
-    State("ctl-svm-loss", "value"),
-    State("store-svm-job", "data"),
-    *IMAGE_STATES,
-    prevent_initial_call=True,
-)
-def off_grid_lambda(_, lam_text, __, pair, loss, job, xset, xi, yset, yi):
-    """Ask the worker for a λ between grid points, poll it, then show that model (never computed here)."""
-    try:
-        return _off_grid_lambda(lam_text, pair, loss, job, (xset, xi, yset, yi))
-    except Exception as exc:  # noqa: BLE001 — e.g. a tampered job store: say so, stop polling
-        log.warning("off-grid λ request failed: %s", exc)
-        return None, True, "That request could not be handled; enter λ again.", dash.no_update, dash.no_update
-
-
-def _off_grid_lambda(lam_text, pair, loss, job, images):
-    from jobs import queue
-
-    nu = dash.no_update
+def lam_submission(lam_text, pair, loss, *images) -> Submission | None:
+    """The worker's job for an off-grid λ typed in (ValueError: a sentence for the student)."""
+    if lam_text in (None, ""):
+        return None
     try:
         a, b, loss = parse_choice(pair, loss)
     except (ValueError, TypeError) as exc:
-        return None, True, f"Cannot compute: {exc}", nu, nu
-    if ctx.triggered_id != "svm-job-poll":
-        if lam_text in (None, ""):
-            return nu, True, "", nu, nu
-        try:
-            lam = parse_lam_value(lam_text)
-        except ValueError as exc:
-            return None, True, str(exc), nu, nu
-        params = {"a": a, "b": b, "loss": loss, "lam": lam}
-        try:
-            status = queue.submit("fit-lambda", params)
-        except Exception as exc:  # noqa: BLE001
-            return None, True, f"The worker refused the job: {exc}", nu, nu
-        job = {"key": status.get("key"), "params": params}
-    elif not isinstance(job, dict) or "key" not in job:
-        return None, True, "", nu, nu
-    else:
-        status = queue.poll(job["key"])
-    state = status.get("state")
-    if state == "done":
-        p = job["params"]
-        if [p["a"], p["b"], p["loss"]] != [a, b, loss]:
-            return None, True, "The pair or loss changed; compute again.", nu, nu
-        model = {"pair": [a, b], "loss": loss, "lam": float(p["lam"]), "result": status.get("result") or {}}
-        try:
-            custom = offgrid_layers(model, images)
-        except Exception as exc:  # noqa: BLE001
-            log.warning("off-grid result unusable: %s", exc)
-            return None, True, f"The result could not be shown: {exc}", nu, nu
-        return None, True, f"showing λ = {p['lam']:.4g} (computed by the worker)", custom, model
-    if state in ("failed", "busy"):
-        return None, True, f"Job {state}: {status.get('message') or 'no details'}", nu, nu
-    pct = int(round(100 * float(status.get("progress") or 0.0)))
-    return job, False, f"computing λ = {job['params']['lam']:.4g}… {pct} % ({status.get('message') or state})", nu, nu
+        raise ValueError(f"Cannot compute: {exc}") from exc
+    lam = parse_lam_value(lam_text)
+    params = {"a": a, "b": b, "loss": loss, "lam": lam}
+    return Submission("fit-lambda", params, context=params, label=f"computing λ = {lam:.4g}")
+
+
+LAMBDA_JOB = JobRunner(
+    Ids(button="ctl-svm-lam-go", poll="svm-job-poll", job="store-svm-job", status="ro-svm-job",
+        result="store-svm-lam-result"),
+    lam_submission,
+    triggers=[Input("ctl-svm-lam-custom", "value")],
+    states=[State("ctl-svm-pair", "value"), State("ctl-svm-loss", "value"), *IMAGE_STATES],
+    texts=Texts(failed="Job {state}: {detail}"),
+    interval_ms=400,
+)  # fmt: skip
+
+
+@dash.callback(
+    Output("store-svm-custom", "data", allow_duplicate=True),
+    Output("store-svm-model", "data"),
+    Output("ro-svm-job", "children", allow_duplicate=True),
+    Input("store-svm-lam-result", "data"),
+    State("ctl-svm-pair", "value"),
+    State("ctl-svm-loss", "value"),
+    *IMAGE_STATES,
+    prevent_initial_call=True,
+)
+def show_off_grid(done, pair, loss, *images):
+    """The worker's model for an off-grid λ, shown from its answer as returned (never computed here)."""
+    nu = dash.no_update
+    try:
+        p = done["context"]
+        if [p["a"], p["b"], p["loss"]] != list(parse_choice(pair, loss)):
+            return nu, nu, "The pair or loss changed; compute again."
+        model = {"pair": [p["a"], p["b"]], "loss": p["loss"], "lam": float(p["lam"]), "result": done["result"]}
+        custom = offgrid_layers(model, images)
+    except Exception as exc:  # noqa: BLE001 — an unusable or tampered answer: say so
+        log.warning("off-grid result unusable: %s", exc)
+        return nu, nu, f"The result could not be shown: {exc}"
+    return custom, model, f"showing λ = {model['lam']:.4g} (computed by the worker)"
 
 
 # shim: serving.py and jobs/web_cli.py call these names until they call views.answers (stream R1's one-file switch)

@@ -13,7 +13,9 @@ import plotly
 import plotly.graph_objects as go
 import pytest
 
-import models.sweeps
+import settings
+import store.cache
+import store.sweeps
 from models import geometry
 from tests.test_fig_svm_support import fake_sweep
 from views import answers, svm_loss, svm_mirror, svm_sets
@@ -27,7 +29,7 @@ from views.plane import plane_basis, plane_frame, plane_frames
 @pytest.fixture(autouse=True)
 def fake_grid(monkeypatch):
     """The views read the shipped sweeps; here they get the test double instead (and forget what they held)."""
-    monkeypatch.setattr(models.sweeps, "load_sweep", lambda a, b, loss, folder=None: fake_sweep(a, b, loss))
+    monkeypatch.setattr(store.sweeps, "load_sweep", lambda a, b, loss, folder=None: fake_sweep(a, b, loss))
     answers.clear_memory()
     yield
     answers.clear_memory()
@@ -232,7 +234,7 @@ def test_missing_sweep_becomes_a_message(monkeypatch):
     def broken(a, b, loss):
         raise ArtifactError("checksum mismatch")
 
-    monkeypatch.setattr(models.sweeps, "load_sweep", broken)
+    monkeypatch.setattr(store.sweeps, "load_sweep", broken)
     p, _, _ = answers.layers_for("4-9", "logistic")
     assert "checksum mismatch" in p["key"]["message"] and "precompute" in p["key"]["message"]
 
@@ -270,9 +272,8 @@ def test_plane_basis_fallback_when_theta_is_zero(sweep):
 @pytest.fixture()
 def answer_cache(tmp_path, monkeypatch):
     """An empty answer cache and empty per-process memos (the answers are built from the test double)."""
-    from models import config
-
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    monkeypatch.setenv("L2_CACHE_DIR", str(tmp_path))
+    settings.reload()
     answers.clear_memory()
     yield tmp_path
     answers.clear_memory()
@@ -332,7 +333,7 @@ def test_answer_cache_file_that_is_corrupt_or_unwritable_is_not_fatal(answer_cac
     status, gz = answer_gz("2-3", "hinge")
     answers.clear_memory()
     # a read-only cache folder: the answer is still served, built in memory
-    monkeypatch.setattr(answers, "atomic_write_bytes", lambda *a: (_ for _ in ()).throw(OSError("read-only")))
+    monkeypatch.setattr(store.cache, "atomic_write_bytes", lambda *a: (_ for _ in ()).throw(OSError("read-only")))
     status2, gz2 = answer_gz("2-4", "hinge")
     assert status2 == 200 and _decode(gz2)["frames"]["key"]["pair"] == "2-4"
 
@@ -352,19 +353,18 @@ def test_missing_sweep_answers_503_with_a_message_and_is_not_cached(answer_cache
     def broken(a, b, loss):
         raise ArtifactError("checksum mismatch")
 
-    monkeypatch.setattr(models.sweeps, "load_sweep", broken)
+    monkeypatch.setattr(store.sweeps, "load_sweep", broken)
     st, gz = answer_gz("4-9", "logistic")
     assert st == 503 and "checksum mismatch" in _decode(gz)["frames"]["key"]["message"]
     assert not list(answer_cache.rglob("*.json.gz"))
 
 
 def test_answer_key_follows_the_sweeps_manifest(tmp_path, monkeypatch):
-    from models import config
-
     (tmp_path / "sweeps").mkdir()
     manifest = tmp_path / "sweeps" / "manifest.json"
     manifest.write_text('{"files": {}}')
-    monkeypatch.setattr(config, "PRECOMPUTED", tmp_path)
+    monkeypatch.setenv("L2_PRECOMPUTED", str(tmp_path))
+    settings.reload()
     k1 = answers.answer_key()
     manifest.write_text('{"files": {"sweep-23-hinge.npz": {}}}')
     k2 = answers.answer_key()

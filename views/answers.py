@@ -1,7 +1,7 @@
 """A (pair, loss) answer of the MNIST views as a file: built once (by any process), served to every browser.
 
 The answer is the sweep's frame set and the typical images' mirror layer (views.svm_sets) as gzipped JSON
-``{"frames": set, "mirror": layer, "note": text}``, kept in memory and under L2_CACHE_DIR/svm/<key>/; ``key``
+``{"frames": set, "mirror": layer, "note": text}``, built once (store.cache) into L2_CACHE_DIR/svm/<key>/; ``key``
 (``answer_key``) is the digest of the code that builds it and of the sweeps manifest, so a recomputed sweep or new
 code gets a new URL.  serving maps ``Answer.kind`` to the status (ok 200, bad-choice 400, unavailable 503) and the
 cache headers; ``warm`` builds every missing file ahead (``python -m worker warm-answers``, the servers' warmer).
@@ -9,23 +9,20 @@ cache headers; ``warm`` builds every missing file ahead (``python -m worker warm
 
 from __future__ import annotations
 
-import fcntl
 import gzip
 import hashlib
 import json
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jobs.artifacts import atomic_write_bytes
-from models import config
+import settings
+from store import cache
+from store.cache import source_digest
 from views import svm_mirror, svm_sets
-from views._store_shim import source_digest
-from views.mnist_params import parse_choice
+from views.mnist_params import LOSSES, PAIRS, parse_choice
 from views.sweep_grid import describe_error, sweep_grid
 
 log = logging.getLogger(__name__)
@@ -37,9 +34,6 @@ _CODE_KEY = source_digest(
                                          "pictures", "formats", "frames", "style", "pair_models", "sweep_grid")),
     _VIEWS.parent / "models" / "geometry.py",
 )  # fmt: skip
-_MEMO: OrderedDict[tuple, bytes] = OrderedDict()
-_MEMO_ITEMS = 24
-_MEMO_LOCK = threading.Lock()
 _manifest_seen: tuple = (None, "")
 
 
@@ -54,7 +48,7 @@ class Answer:
 def answer_key() -> str:
     """The version of every answer: the code's digest and the sweeps manifest's."""
     global _manifest_seen
-    manifest = config.PRECOMPUTED / "sweeps" / "manifest.json"
+    manifest = settings.get().precomputed / "sweeps" / "manifest.json"
     try:
         st = manifest.stat()
         stamp = (st.st_mtime_ns, st.st_size)
@@ -67,7 +61,7 @@ def answer_key() -> str:
 
 def answer_path(a: int, b: int, loss: str, key: str | None = None) -> Path:
     """Where the answer file of (a, b, loss) is cached."""
-    return config.CACHE_DIR / "svm" / (key or answer_key()) / f"{a}-{b}-{loss}.json.gz"
+    return settings.get().cache_dir / "svm" / (key or answer_key()) / f"{a}-{b}-{loss}.json.gz"
 
 
 @lru_cache(maxsize=6)
@@ -94,51 +88,11 @@ def _encode(obj: dict) -> bytes:
     return gzip.compress(json.dumps(obj, separators=(",", ":")).encode(), compresslevel=6, mtime=0)
 
 
-def _remember(key: tuple, data: bytes) -> bytes:
-    with _MEMO_LOCK:
-        _MEMO[key] = data
-        _MEMO.move_to_end(key)
-        while len(_MEMO) > _MEMO_ITEMS:
-            _MEMO.popitem(last=False)
-    return data
-
-
 def cached_answer_gz(a: int, b: int, loss: str) -> bytes:
-    """The gzipped answer of a shipped (pair, loss): memory, else the cache file, else built and written.
-
-    Processes that want the same missing file wait on a lock file for the first one, which builds it (an answer
-    costs ~0.2–0.5 s of CPU); readers never see a half-written file.  Raises when the sweep is unavailable."""
-    key = answer_key()
-    memo_key = (key, a, b, loss)
-    with _MEMO_LOCK:
-        if memo_key in _MEMO:
-            _MEMO.move_to_end(memo_key)
-            return _MEMO[memo_key]
-    path = answer_path(a, b, loss, key)
-    try:
-        return _remember(memo_key, path.read_bytes())
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        lock = open(path.with_suffix(".lock"), "a+b")  # noqa: SIM115 — held until the file exists
-    except OSError as exc:  # a read-only cache only costs speed
-        log.warning("cannot cache %s: %s", path, exc)
-        return _remember(memo_key, _encode(pair_answer(a, b, loss)))
-    with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return _remember(memo_key, path.read_bytes())  # another process built it meanwhile
-        except OSError:
-            pass
-        data = _encode(pair_answer(a, b, loss))
-        try:
-            atomic_write_bytes(path, data)
-            # Waiters re-read the answer once they hold the lock, and later callers find the answer first.
-            Path(lock.name).unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("cannot cache %s: %s", path, exc)
-        return _remember(memo_key, data)
+    """The gzipped answer of a shipped (pair, loss): memory, else the cache file, else built and written, once
+    across processes (store.cache.build_once; an answer costs ~0.2–0.5 s of CPU).  Raises when the sweep is
+    unavailable (nothing is cached then)."""
+    return cache.build_once(answer_path(a, b, loss), lambda: _encode(pair_answer(a, b, loss)))
 
 
 def message_answer(text: str) -> dict:
@@ -183,12 +137,12 @@ def layers_for(pair, loss, xset=None, xi=None, yset=None, yi=None) -> tuple[dict
         return frames, None, "Mirror images are unavailable for this choice."
 
 
-def warm(pairs: Iterable[tuple[int, int]] | None = None, report=None, losses: Iterable[str] = config.LOSSES) -> dict:
+def warm(pairs: Iterable[tuple[int, int]] | None = None, report=None, losses: Iterable[str] = LOSSES) -> dict:
     """Build every missing answer file; returns counts {built, present, failed}.  Only this process's memory is
     used; the files are what matter."""
     counts = {"built": 0, "present": 0, "failed": 0}
     key = answer_key()
-    for a, b in pairs or config.PAIRS:
+    for a, b in pairs or PAIRS:
         for loss in losses:
             if answer_path(a, b, loss, key).exists():
                 counts["present"] += 1
@@ -200,14 +154,18 @@ def warm(pairs: Iterable[tuple[int, int]] | None = None, report=None, losses: It
                 counts["failed"] += 1
                 if report:
                     report(f"{a}-{b} {loss}: {exc}")
-            # One (pair, loss) at a time: drop the per-process caches so memory stays flat over 90 answers.
-            clear_memory()
+            # One (pair, loss) at a time: drop the per-process sweeps so memory stays flat over 90 answers.
+            forget_sweeps()
     return counts
 
 
-def clear_memory() -> None:
-    """Forget every answer and sweep this process holds in memory (the files stay)."""
+def forget_sweeps() -> None:
+    """Forget the sweeps and frame sets this process holds (the answers' bytes stay in store.cache's memory)."""
     for fn in (sweep_frames, typical_mirrors, sweep_grid):
         fn.cache_clear()
-    with _MEMO_LOCK:
-        _MEMO.clear()
+
+
+def clear_memory() -> None:
+    """Forget every answer and sweep this process holds in memory (the files stay; for tests)."""
+    forget_sweeps()
+    cache.forget()

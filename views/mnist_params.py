@@ -1,11 +1,11 @@
-"""The MNIST views' choices and how a link or a request states them: pair, loss, λ (grid index or any value in
+"""The MNIST views' choices (the conventions of models.conventions) and how a link or a request states them: pair, loss, λ (grid index or any value in
 range), and the chosen images.  Each parser returns the value or raises ValueError with one clear line."""
 
 from __future__ import annotations
 
 import math
 
-from models import config
+from models import conventions as config
 
 PAIRS = config.PAIRS  # every (a, b), a < b
 LOSSES = config.LOSSES

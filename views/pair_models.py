@@ -14,8 +14,9 @@ from typing import Protocol
 import numpy as np
 
 from models import geometry
+from models.conventions import SHOWN_PER_CLASS, display_subset
 
-PER_CLASS_SHOWN = 200  # displayed training points per class (of 3000)
+PER_CLASS_SHOWN = SHOWN_PER_CLASS  # displayed training points per class (of 3000)
 
 
 class SweepLike(Protocol):
@@ -39,16 +40,6 @@ class SweepLike(Protocol):
     centroid_j: np.ndarray
 
 
-def display_subset(y: np.ndarray, per_class: int = PER_CLASS_SHOWN, seed: int = 0) -> np.ndarray:
-    """Deterministic indices of ``per_class`` training points of each class (sorted), for display."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for label in (-1.0, 1.0):
-        idx = np.flatnonzero(y == label)
-        out.append(np.sort(rng.choice(idx, size=min(per_class, idx.size), replace=False)))
-    return np.concatenate(out)
-
-
 @dataclass(frozen=True)
 class PairContext:
     """What every figure of a pair needs besides the sweep: the training and test sets and the shown points."""
@@ -62,10 +53,10 @@ class PairContext:
 
 @lru_cache(maxsize=4)
 def pair_context(a: int, b: int, per_class: int = PER_CLASS_SHOWN) -> PairContext:
-    """Training data of the pair (models.mnist.pair_data) and the deterministic displayed subset."""
-    from models.mnist import pair_data
+    """Training data of the pair (store.mnist.pair_data, verified) and the deterministic displayed subset."""
+    from store import mnist
 
-    pd = pair_data(a, b)
+    pd = mnist.pair_data(a, b)
     return PairContext(pd.X_train, pd.y_train, pd.X_test, pd.y_test, display_subset(pd.y_train, per_class))
 
 

@@ -23,7 +23,7 @@ class SweepGrid:
 @lru_cache(maxsize=6)
 def sweep_grid(a: int, b: int, loss: str) -> SweepGrid:
     """The shipped sweep of (a, b, loss) and its planes; raises ArtifactError (or ImportError) when unavailable."""
-    from models import sweeps  # looked up at call time: tests and the sweep test double replace the loader
+    from store import sweeps  # looked up at call time: tests and the sweep test double replace the loader
 
     sweep = sweeps.load_sweep(a, b, loss)
     cx = pair_context(a, b)
