@@ -19,8 +19,8 @@ from plotly.subplots import make_subplots
 
 from components.common import PALETTE, base_layout, figure_block, graph, markdown, section, slider
 from components.frames import (
-    apply_frame,
     cached_payload,
+    first_view,
     frames_payload,
     frames_store,
     parse_on_grid,
@@ -336,7 +336,7 @@ def _loss_block() -> html.Figure:
                                      "histogram will appear here; the loss curves already work.", className="figure-note")]
     return figure_block(
         "fig-loss-scaling", "Figure 8 · ‖w‖ rescales the loss, not the geometry",
-        note + [graph("fig-loss-scaling", apply_frame(payload, DEFAULT_WNORM)[0], height=380),
+        note + [graph("fig-loss-scaling", first_view("fig-loss-scaling-frames", payload, DEFAULT_WNORM), height=380),
          frames_store("fig-loss-scaling-frames", payload)],
         "Notice: the histogram never moves and the 0-1 loss never changes; the hinge and softplus penalize a wide "
         "band of correct images when ‖w‖ is small, and only the errors when ‖w‖ is large. " + trained,
@@ -359,7 +359,7 @@ def _dadv_block() -> html.Figure:
     k = int(np.argmin(np.abs(THETA_GRID_DEG - 45.0)))
     return figure_block(
         "fig-dadv-geometry", "Figure 9 · The adversarial distance is set by the tilt",
-        [graph("fig-dadv-geometry", apply_frame(payload, float(THETA_GRID_DEG[k]))[0], height=420),
+        [graph("fig-dadv-geometry", first_view("fig-dadv-geometry-frames", payload, float(THETA_GRID_DEG[k])), height=420),
          frames_store("fig-dadv-geometry-frames", payload)],
         "Notice: the band edges always run through the centroids i and j, and the band narrows like cos θ as the "
         "boundary tilts — the measured d_adv equals ½‖j − i‖ cos θ at every angle.",

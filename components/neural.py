@@ -16,8 +16,8 @@ from dash import html
 from components import mnist_data as md
 from components.common import PALETTE, base_layout, figure_block, graph, markdown, section, slider
 from components.frames import (
-    apply_frame,
     cached_payload,
+    first_view,
     frames_payload,
     frames_store,
     parse_on_grid,
@@ -228,7 +228,7 @@ def _nn_block() -> html.Figure:
     payload = nn_payload()
     grid = relu_toy.DECAY_EXPONENTS
     k = int(np.argmin(np.abs(grid - DEFAULT_DECAY)))
-    first, _ = apply_frame(payload, float(grid[k]))
+    first = first_view("fig-nn-toy-frames", payload, float(grid[k]))
     return figure_block(
         "fig-nn-toy", "Live toy · A ReLU network under weight decay",
         [graph("fig-nn-toy", first, height=440), frames_store("fig-nn-toy-frames", payload)],

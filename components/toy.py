@@ -27,8 +27,8 @@ from components.common import (
     slider,
 )
 from components.frames import (
-    apply_frame,
     cached_payload,
+    first_view,
     frames_payload,
     frames_store,
     parse_on_grid,
@@ -418,7 +418,7 @@ def _noisy_block() -> html.Figure:
         ro0 = ["—", "—", "—"]
     else:
         k = int(np.argmin(np.abs(NOISY_EXPONENTS - DEFAULT_NOISY)))
-        body = [graph("fig-toy-noisy", apply_frame(payload, DEFAULT_NOISY)[0], height=400), frames_store("fig-toy-noisy-frames", payload)]
+        body = [graph("fig-toy-noisy", first_view("fig-toy-noisy-frames", payload, DEFAULT_NOISY), height=400), frames_store("fig-toy-noisy-frames", payload)]
         ro0 = payload["frames"][k]["readouts"]
     return figure_block(
         "fig-toy-noisy", "Figure 7 · Training for real: a noisy point against L2 regularization",
@@ -516,14 +516,14 @@ def layout() -> html.Section:
         markdown(LINES_TEXT),
         figure_block(
             "fig-toy-lines", "Figure 4 · A family of perfect classifiers 𝓛_θ",
-            [graph("fig-toy-lines", apply_frame(lp, DEFAULT_THETA_DEG)[0], height=380), frames_store("fig-toy-lines-frames", lp)],
+            [graph("fig-toy-lines", first_view("fig-toy-lines-frames", lp, DEFAULT_THETA_DEG), height=380), frames_store("fig-toy-lines-frames", lp)],
             "Notice: every θ separates I from J without error — training error cannot tell these lines apart.",
             controls=[theta_slider("ctl-toy-theta", "θ (tilt of the boundary, degrees)")],
             readout_row=readouts([("ro-toy-lines-theta", "θ = ", lp["frames"][k0]["readouts"][0])])),
         markdown(MIRROR_TEXT),
         figure_block(
             "fig-toy-mirror", "Figure 5–6 · Projected and mirror images",
-            [graph("fig-toy-mirror", apply_frame(mp, DEFAULT_THETA_DEG)[0], height=360),
+            [graph("fig-toy-mirror", first_view("fig-toy-mirror-frames", mp, DEFAULT_THETA_DEG), height=360),
              frames_store("fig-toy-mirror-frames", mp)],
             "Notice: as θ grows the mirror image x_m slides towards x and its picture becomes a near copy of x, "
             "yet it is classified J.",
