@@ -7,8 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from components import frames, toy
+from components import frames
 from components import mnist_data as md
+from components import toy as toy_section
+from views import toy, toy_training
 
 
 def _trace(fig, name):
@@ -116,45 +118,65 @@ def test_mirror_frames_readouts_follow_theta():
     assert dists[-1] < 0.03
 
 
-@pytest.mark.parametrize("parse,good,expected", [
-    (toy.parse_unit_coordinate, "0.33", 0.35), (toy.parse_unit_coordinate, "-1", -1.0),
-    (toy.parse_theta_deg, "45", 45.0), (toy.parse_theta_deg, "89.1", 89.1), (toy.parse_theta_deg, "0.4", 0.0),
-    (toy.parse_noisy_exponent, "-2", -2.0), (toy.parse_noisy_exponent, "-1.1", -1.0),
-])
+@pytest.mark.parametrize(
+    "parse,good,expected",
+    [
+        (toy_section.parse_unit_coordinate, "0.33", 0.35),
+        (toy_section.parse_unit_coordinate, "-1", -1.0),
+        (toy_section.parse_theta_deg, "45", 45.0),
+        (toy_section.parse_theta_deg, "89.1", 89.1),
+        (toy_section.parse_theta_deg, "0.4", 0.0),
+        (toy_section.parse_noisy_exponent, "-2", -2.0),
+        (toy_section.parse_noisy_exponent, "-1.1", -1.0),
+    ],
+)
 def test_parsers_accept_and_snap(parse, good, expected):
     assert parse(good) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("parse,bad", [
-    (toy.parse_unit_coordinate, "1.5"), (toy.parse_unit_coordinate, "x"), (toy.parse_unit_coordinate, "nan"),
-    (toy.parse_theta_deg, "90"), (toy.parse_theta_deg, "-1"), (toy.parse_theta_deg, ""),
-    (toy.parse_noisy_exponent, "0.5"), (toy.parse_noisy_exponent, "inf"), (toy.parse_noisy_exponent, "1e999"),
-])
+@pytest.mark.parametrize(
+    "parse,bad",
+    [
+        (toy_section.parse_unit_coordinate, "1.5"),
+        (toy_section.parse_unit_coordinate, "x"),
+        (toy_section.parse_unit_coordinate, "nan"),
+        (toy_section.parse_theta_deg, "90"),
+        (toy_section.parse_theta_deg, "-1"),
+        (toy_section.parse_theta_deg, ""),
+        (toy_section.parse_noisy_exponent, "0.5"),
+        (toy_section.parse_noisy_exponent, "inf"),
+        (toy_section.parse_noisy_exponent, "1e999"),
+    ],
+)
 def test_parsers_reject_bad_input(parse, bad):
     with pytest.raises(ValueError):
         parse(bad)
 
 
 def test_url_state_names_the_controls():
-    ids = {spec[0] for spec in toy.URL_STATE.values()}
+    ids = {spec[0] for spec in toy_section.URL_STATE.values()}
     assert {"ctl-toy-theta", "ctl-mirror-theta", "ctl-noisy-lambda", "ctl-toy-a", "ctl-toy-b"} <= ids
 
 
 # ---- F7: real training (needs models.toy, the linear engine's exact toy solver)
 
+
 def test_noisy_point_fitted_at_small_lambda_ignored_at_large_lambda():
-    pytest.importorskip("models.toy")
-    data = toy.noisy_fits()
+    toy_model = pytest.importorskip("models.toy")
+    data = toy_training.noisy_fits()
     assert data is not None
-    p = toy.P_NOISY
+    p = toy_model.P_NOISY
     for loss in ("hinge", "logistic"):
         w_small, b_small = data["fits"][loss][0]
         w_large, b_large = data["fits"][loss][-1]
         assert float(p @ w_small + b_small) < 0, f"{loss}: p should be on the I side at λ = 1e-4"
         assert float(p @ w_large + b_large) > 0, f"{loss}: p should be given up at λ = 0.1"
-        assert toy._angle_to_axis(w_small) > toy._angle_to_axis(w_large) + 0.25  # the tilt really changes
-    ro_small = toy.noisy_readouts(data, 0)
-    assert "p → I" in ro_small[1] and "p → J" in toy.noisy_readouts(data, len(toy.NOISY_EXPONENTS) - 1)[1]
+        assert toy_training.tilt(w_small) > toy_training.tilt(w_large) + 0.25  # the tilt really changes
+    ro_small = toy_training.noisy_readouts(data, 0)
+    assert (
+        "p → I" in ro_small[1]
+        and "p → J" in toy_training.noisy_readouts(data, len(toy_training.NOISY_EXPONENTS) - 1)[1]
+    )
 
 
 @pytest.mark.parametrize("loss", ["hinge", "logistic"])
@@ -193,9 +215,20 @@ def _ids(component) -> set[str]:
 
 
 def test_toy_layout_has_every_stable_id():
-    ids = _ids(toy.layout())
-    assert {"fig-toy-space", "fig-toy-classes", "fig-toy-lines", "fig-toy-mirror", "fig-toy-noisy", "ctl-toy-theta",
-            "ctl-mirror-theta", "ctl-noisy-lambda", "ctl-toy-a", "ctl-toy-b", "fig-toy-noisy-frames"} <= ids
+    ids = _ids(toy_section.layout())
+    assert {
+        "fig-toy-space",
+        "fig-toy-classes",
+        "fig-toy-lines",
+        "fig-toy-mirror",
+        "fig-toy-noisy",
+        "ctl-toy-theta",
+        "ctl-mirror-theta",
+        "ctl-noisy-lambda",
+        "ctl-toy-a",
+        "ctl-toy-b",
+        "fig-toy-noisy-frames",
+    } <= ids
 
 
 def test_every_citation_and_footnote_anchor_exists():
@@ -204,7 +237,7 @@ def test_every_citation_and_footnote_anchor_exists():
     from components import closing, intro, linear_theory, neural
 
     ids = _ids(closing.layout())
-    text = "".join(open(m.__file__).read() for m in (intro, toy, linear_theory, neural, closing))
+    text = "".join(open(m.__file__).read() for m in (intro, toy_section, linear_theory, neural, closing))
     anchors = set(re.findall(r"\]\(#((?:ref|fn)-[a-z0-9-]+)\)", text))
     assert len(anchors) >= 10
     assert anchors <= ids, f"dangling anchors: {anchors - ids}"
@@ -235,9 +268,9 @@ def test_cached_payload_survives_a_corrupt_cache_file(tmp_path, monkeypatch):
 
 
 def test_noisy_figure_draws_trained_boundaries_and_margins():
-    data = toy.noisy_fits()
+    data = toy_training.noisy_fits()
     k = 3
-    fig = toy.make_toy_noisy(data, k)
+    fig = toy_training.make_toy_noisy(data, k)
     w, b = data["fits"]["hinge"][k]
     margins = [t for t in fig.data if t.name == "hinge margin (s = ±1)"]
     assert len(margins) == 2
