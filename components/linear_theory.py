@@ -11,7 +11,7 @@ import numpy as np
 from dash import html
 
 from components.common import figure_block, graph, markdown, section, slider
-from components.frames import apply_frame, frames_store, parse_on_grid, readout_row, register_frame_player
+from components.frames import first_view, frames_store, parse_on_grid, readout_row, register_frame_player
 from components.toy import parse_theta_deg, theta_slider
 from views import theory
 from views.theory import DEFAULT_DADV_THETA_DEG, DEFAULT_WNORM, WNORM_EXPONENTS
@@ -143,7 +143,7 @@ def _loss_block() -> html.Figure:
         "Figure 8 · ‖w‖ rescales the loss, not the geometry",
         note
         + [
-            graph("fig-loss-scaling", apply_frame(payload, DEFAULT_WNORM)[0], height=380),
+            graph("fig-loss-scaling", first_view("fig-loss-scaling-frames", payload, DEFAULT_WNORM), height=380),
             frames_store("fig-loss-scaling-frames", payload),
         ],
         "Notice: the histogram never moves and the 0-1 loss never changes; the hinge and softplus penalize a wide "
@@ -177,7 +177,11 @@ def _dadv_block() -> html.Figure:
         "fig-dadv-geometry",
         "Figure 9 · The adversarial distance is set by the tilt",
         [
-            graph("fig-dadv-geometry", apply_frame(payload, float(THETA_GRID_DEG[k]))[0], height=420),
+            graph(
+                "fig-dadv-geometry",
+                first_view("fig-dadv-geometry-frames", payload, float(THETA_GRID_DEG[k])),
+                height=420,
+            ),
             frames_store("fig-dadv-geometry-frames", payload),
         ],
         "Notice: the band edges always run through the centroids i and j, and the band narrows like cos θ as the "

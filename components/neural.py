@@ -11,7 +11,7 @@ import numpy as np
 from dash import html
 
 from components.common import figure_block, graph, markdown, section, slider
-from components.frames import apply_frame, frames_store, parse_on_grid, readout_row, register_frame_player
+from components.frames import first_view, frames_store, parse_on_grid, readout_row, register_frame_player
 from views import neural as nn_view
 from views.neural import DECAY_EXPONENTS, DEFAULT_DECAY
 
@@ -97,7 +97,7 @@ def _nn_block() -> html.Figure:
     payload = nn_view.nn_payload()
     grid = DECAY_EXPONENTS
     k = int(np.argmin(np.abs(grid - DEFAULT_DECAY)))
-    first, _ = apply_frame(payload, float(grid[k]))
+    first = first_view("fig-nn-toy-frames", payload, float(grid[k]))
     return figure_block(
         "fig-nn-toy",
         "Live toy · A ReLU network under weight decay",

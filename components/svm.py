@@ -30,8 +30,6 @@ from plotly.subplots import make_subplots
 
 from components import mnist_data as md
 from components.common import (
-    DIVERGING_COLORSCALE,
-    IMAGE_COLORSCALE,
     PALETTE,
     base_layout,
     figure_block,
@@ -41,9 +39,14 @@ from components.common import (
     section,
     slider,
 )
-from components.frames import fast_lane, source_digest
+from components.frames import source_digest
+from components.startup import on_start
+from components.widgets.frame_player import FAST_LANES
 from jobs.artifacts import atomic_write_bytes
 from models import config
+from views.pictures import add_picture, digit_uri, weight_uri
+from views.plane import NO_PLANE, PlaneFrames, plane_traces, plane_update
+from views.style import message_figure, rgba
 
 log = logging.getLogger(__name__)
 
@@ -57,31 +60,6 @@ MIRROR_READOUT_IDS = ("ro-svm-xdist", "ro-svm-ydist")
 BAND_FILL = "rgba(213, 94, 0, 0.12)"
 # In frame updates, the key of the layout images' new sources {image index: data URI} (the 28×28 pictures).
 IMAGES_KEY = "images"
-# Image placement on a picture subplot with axes [-0.5, 27.5] (y reversed): one cell per pixel.
-_PICTURE = dict(x=-0.5, y=-0.5, sizex=28, sizey=28, xanchor="left", yanchor="top", sizing="stretch", layer="above")
-# A plane with no points, for the figure templates (each sweep fills in its points and ranges).
-_NO_PLANE = md.PlaneFrames(*(np.zeros(0),) * 9, (0.0, 1.0), (0.0, 1.0))
-
-
-def image_uri(img: list | np.ndarray) -> str:
-    """A picture (percent of full ink, ``md.image_list``) as the PNG an image heatmap would draw."""
-    return md.png_uri(img, IMAGE_COLORSCALE, 0, 100)
-
-
-def weight_uri(w: np.ndarray) -> str:
-    """w as a diverging picture (``md.weight_percent`` of max |w|)."""
-    return md.png_uri(md.weight_percent(w), DIVERGING_COLORSCALE, -100, 100)
-
-
-def add_picture(fig: go.Figure, row: int, col: int, source: str | None = None) -> None:
-    """A layout image filling the picture subplot (row, col): ``source``, or a blank picture until a frame sets it."""
-    sub = fig.get_subplot(row, col)
-    fig.add_layout_image(
-        source=source or image_uri([[0]]),
-        xref=sub.xaxis.plotly_name.replace("axis", ""),
-        yref=sub.yaxis.plotly_name.replace("axis", ""),
-        **_PICTURE,
-    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -166,106 +144,9 @@ def apply_updates(base: dict, *updates: dict | None) -> go.Figure:
     return go.Figure({"data": data, "layout": layout})
 
 
-def message_figure(text: str, height: int = 300) -> go.Figure:
-    """An empty figure that states a problem (missing artifact, bad input) in plain words."""
-    fig = go.Figure()
-    base_layout(fig, height=height)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.add_annotation(
-        text=text,
-        showarrow=False,
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        font=dict(size=15, color=PALETTE["adversarial"]),
-    )
-    return fig
-
-
-def plane_traces(fig: go.Figure, pf: md.PlaneFrames, y_shown: np.ndarray, row: int = 1, col: int = 1) -> None:
-    """Traces 0–5 of a tilting-plane panel: band, class I, class J, boundary, ŵ arrow, centroids."""
-    kw = dict(row=row, col=col)
-    fig.add_trace(
-        go.Scatter(
-            x=[],
-            y=[],
-            mode="lines",
-            fill="toself",
-            fillcolor=BAND_FILL,
-            line=dict(width=0),
-            name="band ±d_adv",
-            hoverinfo="skip",
-        ),
-        **kw,
-    )
-    u = md.rounded(pf.u, 3)
-    for label, cls in ((-1.0, "I"), (1.0, "J")):
-        fig.add_trace(
-            go.Scatter(
-                x=[x for x, yy in zip(u, y_shown, strict=True) if yy == label],
-                y=[],
-                mode="markers",
-                name=f"class {cls}",
-                marker=dict(size=5, color=PALETTE[cls], opacity=0.55),
-                hoverinfo="skip",
-            ),
-            **kw,
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=[], y=[], mode="lines", name="boundary", line=dict(color=PALETTE["boundary"], width=2), hoverinfo="skip"
-        ),
-        **kw,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[],
-            y=[],
-            mode="lines+markers",
-            name="ŵ",
-            hoverinfo="skip",
-            line=dict(color=PALETTE["adversarial"], width=3),
-            marker=dict(symbol="arrow", size=[0, 14], angleref="previous", color=PALETTE["adversarial"]),
-        ),
-        **kw,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[],
-            y=[],
-            mode="markers+text",
-            name="centroids",
-            text=["i", "j"],
-            textposition="top center",
-            textfont=dict(size=16),
-            marker=dict(
-                size=13, symbol="diamond", color=[PALETTE["I"], PALETTE["J"]], line=dict(color="black", width=1.5)
-            ),
-            hovertemplate="centroid %{text}<extra></extra>",
-        ),
-        **kw,
-    )
-    axis = dict(row=row, col=col)
-    fig.update_xaxes(range=list(pf.u_range), autorange=False, title_text="u = x·ẑ (centroid direction)", **axis)
-    fig.update_yaxes(range=list(pf.v_range), autorange=False, title_text="v = x·n̂ (tilt direction)", **axis)
-
-
-def plane_updates(frame: dict, y_shown: np.ndarray | list, first: int = 0) -> dict:
-    """Per-trace updates of the plane panel (traces first..first+5) from a frame of mnist_data.plane_frame."""
-    v = np.asarray(frame["v"], dtype=np.float64)
-    ys = np.asarray(y_shown, dtype=np.float64)
-    if v.shape != ys.shape:
-        raise ValueError("one v per shown point expected")
-    return {
-        str(first): {"x": frame["band"][0], "y": frame["band"][1]},
-        str(first + 1): {"y": v[ys < 0].tolist()},
-        str(first + 2): {"y": v[ys > 0].tolist()},
-        str(first + 3): {"x": frame["boundary"][0], "y": frame["boundary"][1]},
-        str(first + 4): {"x": frame["arrow"][0], "y": frame["arrow"][1]},
-        str(first + 5): {"x": frame["centroids"][0], "y": frame["centroids"][1]},
-    }
+def plane_updates(pf: PlaneFrames, k: int, d_adv: float, y_shown: np.ndarray) -> dict:
+    """The plane panel's traces 0–5 for model k, by index (views.plane gives them by uid, in trace order)."""
+    return {str(i): props for i, props in enumerate(plane_update(pf, k, d_adv, y_shown).values())}
 
 
 def frame_readouts(rows: md.ModelRows, k: int) -> list[str]:
@@ -360,7 +241,7 @@ def _loss_template() -> dict:
                 mode="lines",
                 line=dict(shape="hv", width=1, color=PALETTE[cls]),
                 fill="tozeroy",
-                fillcolor=_rgba(PALETTE[cls], 0.45),
+                fillcolor=rgba(PALETTE[cls], 0.45),
                 name=f"class {cls}",
                 hovertemplate="y·d from %{x:.2f}: %{y} points<extra></extra>",
             ),
@@ -460,11 +341,6 @@ def _loss_template() -> dict:
     return fig.to_plotly_json()
 
 
-def _rgba(hex_color: str, alpha: float) -> str:
-    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r}, {g}, {b}, {alpha})"
-
-
 def histogram_steps(counts: np.ndarray) -> list[int]:
     """Bin counts as the y of a step line over the bin edges (the last count repeated at the last right edge)."""
     c = np.asarray(counts).astype(int)
@@ -508,29 +384,10 @@ def _plane_template() -> dict:
         subplot_titles=("", "w as an image (blue +, red −)"),
     )
     base_layout(fig, height=440)
-    plane_traces(fig, _NO_PLANE, np.zeros(0))
+    plane_traces(fig, NO_PLANE, np.zeros(0))
     fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
-    image_axes(fig, 1, 2)
-    add_picture(fig, 1, 2)
+    add_picture(fig, 1, 2, "w")
     return fig.to_plotly_json()
-
-
-def image_axes(fig: go.Figure, row: int, col: int) -> None:
-    fig.update_xaxes(visible=False, range=[-0.5, 27.5], autorange=False, constrain="domain", row=row, col=col)
-    fig.update_yaxes(
-        visible=False,
-        range=[27.5, -0.5],
-        autorange=False,
-        scaleanchor=_axis_name(fig, row, col),
-        constrain="domain",
-        row=row,
-        col=col,
-    )
-
-
-def _axis_name(fig: go.Figure, row: int, col: int) -> str:
-    ref = fig.get_subplot(row, col)
-    return ref.xaxis.plotly_name.replace("axis", "")
 
 
 def mirror_base_dict(pf: md.PlaneFrames) -> dict:
@@ -541,7 +398,7 @@ def mirror_base_dict(pf: md.PlaneFrames) -> dict:
 
 @lru_cache(maxsize=1)
 def _mirror_template() -> dict:
-    pf = _NO_PLANE
+    pf = NO_PLANE
     fig = make_subplots(
         rows=2,
         cols=3,
@@ -607,9 +464,8 @@ def _mirror_template() -> dict:
     )
     fig.update_xaxes(range=list(pf.u_range), autorange=False, title_text="u = x·ẑ", row=1, col=1)
     fig.update_yaxes(range=list(pf.v_range), autorange=False, title_text="v = x·n̂", scaleanchor="x", row=1, col=1)
-    for r, c in ((1, 2), (1, 3), (2, 2), (2, 3)):
-        image_axes(fig, r, c)
-        add_picture(fig, r, c)
+    for r, c, name in ((1, 2, "x"), (1, 3, "x_m"), (2, 2, "y"), (2, 3, "y_m")):
+        add_picture(fig, r, c, name)
     return fig.to_plotly_json()
 
 
@@ -645,7 +501,7 @@ def mirror_frames(rows: md.ModelRows, pf: md.PlaneFrames, x: np.ndarray, y: np.n
                         "x": [None if v is None else round(float(v), 3) for v in seg_x],
                         "y": [None if v is None else round(float(v), 3) for v in seg_y],
                     },
-                    IMAGES_KEY: {"1": image_uri(md.image_percent(xm)), "3": image_uri(md.image_percent(ym))},
+                    IMAGES_KEY: {"1": digit_uri(xm), "3": digit_uri(ym)},
                 },
                 "ro": [f"{np.linalg.norm(x - xm):.3f}", f"{np.linalg.norm(y - ym):.3f}"],
             }
@@ -660,7 +516,7 @@ def model_frames(
     frames = []
     for k in range(len(rows.lam)):
         pl = md.plane_frame(pf, k, float(rows.d_adv[k]))
-        plane = plane_updates(pl, y_shown)
+        plane = plane_updates(pf, k, float(rows.d_adv[k]), y_shown)
         plane[IMAGES_KEY] = {"0": weight_uri(rows.W[k])}
         frames.append(
             {
@@ -798,7 +654,7 @@ def mirror_payload(pair: str, loss: str, xset: str, xi, yset: str, yi, custom: d
     out = {
         "pair": [a, b],
         "loss": loss,
-        "static": {IMAGES_KEY: {"0": image_uri(md.image_list(x)), "2": image_uri(md.image_list(y))}},
+        "static": {IMAGES_KEY: {"0": digit_uri(x), "2": digit_uri(y)}},
         "frames": mirror_frames(rows, pf, x, y),
         "custom": None,
         "custom_key": None,
@@ -1149,7 +1005,7 @@ IMAGE_STATES = [State(f"ctl-svm-{which}-{prop}", "value") for which in "xy" for 
 # New pair or loss: the browser fetches the answer file (frames + typical mirrors) itself; with chosen images
 # it asks the server callback below instead, which computes their mirrors with the new pair.
 dash.clientside_callback(
-    dash.ClientsideFunction(namespace="l2page", function_name="loadPair"),
+    dash.ClientsideFunction(namespace="l2svm", function_name="loadPair"),
     Output("store-svm-frames", "data"),
     Output("store-svm-mirror", "data"),
     Output("ro-svm-img-note", "children"),
@@ -1341,9 +1197,14 @@ _SVM_OUTPUTS = (
     + [Output("store-svm-custom", "data")]
 )
 
-fast_lane("ctl-svm-lambda", "dash_clientside.l2page.svmLane", ["store-svm-frames", "store-svm-mirror"])
+FAST_LANES["ctl-svm-lambda"] = ["dash_clientside.l2svm.svmLane", ["store-svm-frames", "store-svm-mirror"], []]
+on_start(
+    "dash_clientside.l2svm.start",
+    [("store-svm-frames", "data"), ("store-svm-mirror", "data")],
+    [("store-svm-src", "data")],
+)
 dash.clientside_callback(
-    dash.ClientsideFunction(namespace="l2page", function_name="svm"),
+    dash.ClientsideFunction(namespace="l2svm", function_name="svm"),
     *_SVM_OUTPUTS,
     Input("ctl-svm-lambda", "value"),
     Input("store-svm-frames", "data"),

@@ -11,7 +11,7 @@ import numpy as np
 from dash import Input, Output, State, clientside_callback, html
 
 from components.common import figure_block, graph, markdown, readouts, section, slider
-from components.frames import apply_frame, frames_store, parse_on_grid, readout_row, register_frame_player
+from components.frames import first_view, frames_store, parse_on_grid, readout_row, register_frame_player
 from views import toy as toy_view
 from views import toy_training
 from views.toy import DEFAULT_THETA_DEG, SPACE_START, THETA_GRID_DEG, THETA_STEP_DEG
@@ -96,7 +96,7 @@ def _noisy_block() -> html.Figure:
         "fig-toy-noisy",
         "Figure 7 · Training for real: a noisy point against L2 regularization",
         [
-            graph("fig-toy-noisy", apply_frame(payload, DEFAULT_NOISY)[0], height=400),
+            graph("fig-toy-noisy", first_view("fig-toy-noisy-frames", payload, DEFAULT_NOISY), height=400),
             frames_store("fig-toy-noisy-frames", payload),
         ],
         "Notice: at small λ both boundaries tilt sharply to put p on the I side; as λ grows they swing back "
@@ -209,7 +209,7 @@ def layout() -> html.Section:
                 "fig-toy-lines",
                 "Figure 4 · A family of perfect classifiers 𝓛_θ",
                 [
-                    graph("fig-toy-lines", apply_frame(lp, DEFAULT_THETA_DEG)[0], height=380),
+                    graph("fig-toy-lines", first_view("fig-toy-lines-frames", lp, DEFAULT_THETA_DEG), height=380),
                     frames_store("fig-toy-lines-frames", lp),
                 ],
                 "Notice: every θ separates I from J without error — training error cannot tell these lines apart.",
@@ -221,7 +221,7 @@ def layout() -> html.Section:
                 "fig-toy-mirror",
                 "Figure 5–6 · Projected and mirror images",
                 [
-                    graph("fig-toy-mirror", apply_frame(mp, DEFAULT_THETA_DEG)[0], height=360),
+                    graph("fig-toy-mirror", first_view("fig-toy-mirror-frames", mp, DEFAULT_THETA_DEG), height=360),
                     frames_store("fig-toy-mirror-frames", mp),
                 ],
                 "Notice: as θ grows the mirror image x_m slides towards x and its picture becomes a near copy of x, "
