@@ -1,32 +1,39 @@
 """§2 (theory): how ‖w‖ scales the loss (F8 ``fig-loss-scaling``) and d_adv = ½‖j − i‖ cos θ (F9 ``fig-dadv-geometry``).
 
-Prose, controls and callbacks; both figures and their frames are built in views.theory (F8 draws a real
+Prose, controls and permalinks; both figures and their frame sets are built in views.theory (F8 draws a real
 histogram of y·d(x) from the 2-vs-3 hinge sweep and degrades to the loss curves alone, with a clear note,
 while that artifact is missing).  The SVM-on-MNIST section (components.svm) follows this one.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import functools
+
 from dash import html
 
-from components.common import figure_block, graph, markdown, section, slider
-from components.frames import first_view, frames_store, parse_on_grid, readout_row, register_frame_player
-from components.toy import parse_theta_deg, theta_slider
+from components.common import markdown, section
+from components.grid_slider import grid_player, parse_on_grid, player_figure
+from components.toy import theta_player
 from views import theory
-from views.theory import DEFAULT_DADV_THETA_DEG, DEFAULT_WNORM, WNORM_EXPONENTS
-from views.toy import THETA_GRID_DEG
+from views.theory import DEFAULT_WNORM, WNORM_EXPONENTS
 
+parse_wnorm_exponent = functools.partial(parse_on_grid, grid=WNORM_EXPONENTS, what="log10 ‖w‖")
 
-def parse_wnorm_exponent(raw: str) -> float:
-    """log10 ‖w‖ in [−1.5, 1.5], snapped to the slider's 0.05 grid (ValueError otherwise)."""
-    return parse_on_grid(raw, WNORM_EXPONENTS, "log10 ‖w‖")
-
-
-URL_STATE = {
-    "wnorm": ("ctl-wnorm", "value", parse_wnorm_exponent),
-    "dadv_theta": ("ctl-dadv-theta", "value", parse_theta_deg),
-}
+WNORM = grid_player(
+    "ctl-wnorm",
+    theory.LOSS_ID,
+    380,
+    theory.WNORM_READOUTS,
+    WNORM_EXPONENTS,
+    ("wnorm", parse_wnorm_exponent),
+    value=DEFAULT_WNORM,
+    step=0.05,
+    label="log₁₀ ‖w‖ (scale of the weights)",
+    marks={-1.5: "0.03", -1: "0.1", 0: "1", 1: "10", 1.5: "30"},
+)
+DADV_LABEL = "θ (angle between w and j − i, degrees)"
+DADV = theta_player("ctl-dadv-theta", theory.DADV_ID, 420, theory.DADV_READOUTS, "dadv_theta", DADV_LABEL)
+URL_STATE = {**WNORM.url_state, **DADV.url_state}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,80 +126,33 @@ The next section checks this on real data by training linear SVMs on pairs of MN
 
 def _loss_block() -> html.Figure:
     hist = theory.load_histogram()
-    payload = theory.loss_scaling_payload(hist)
-    k = int(np.argmin(np.abs(WNORM_EXPONENTS - DEFAULT_WNORM)))
-    trained = (
-        f"This model (λ = {hist['lam']:.0e}) was trained with ‖w‖ = {hist['w_norm']:.3g}."
-        if hist
-        else "The histogram appears once the 2-vs-3 sweep is computed."
-    )
-    ro = payload["frames"][k]["readouts"]
-    note = (
-        []
-        if hist
-        else [
-            html.Div(
-                "The 2-vs-3 SVM sweep is not computed yet (python -m worker precompute): the "
-                "histogram will appear here; the loss curves already work.",
-                className="figure-note",
-            )
-        ]
-    )
-    return figure_block(
-        "fig-loss-scaling",
+    if hist:
+        trained = f"This model (λ = {hist['lam']:.0e}) was trained with ‖w‖ = {hist['w_norm']:.3g}."
+        note = []
+    else:
+        trained = "The histogram appears once the 2-vs-3 sweep is computed."
+        missing = "The 2-vs-3 SVM sweep is not computed yet (python -m worker precompute): the histogram will appear "
+        note = [html.Div(missing + "here; the loss curves already work.", className="figure-note")]
+    return player_figure(
+        WNORM,
+        [theory.loss_scaling_frames(hist)],
         "Figure 8 · ‖w‖ rescales the loss, not the geometry",
-        note
-        + [
-            graph("fig-loss-scaling", first_view("fig-loss-scaling-frames", payload, DEFAULT_WNORM), height=380),
-            frames_store("fig-loss-scaling-frames", payload),
-        ],
         "Notice: the histogram never moves and the 0-1 loss never changes; the hinge and softplus penalize a wide "
         "band of correct images when ‖w‖ is small, and only the errors when ‖w‖ is large. " + trained,
-        controls=[
-            slider(
-                "ctl-wnorm",
-                float(WNORM_EXPONENTS[0]),
-                float(WNORM_EXPONENTS[-1]),
-                DEFAULT_WNORM,
-                step=0.05,
-                label="log₁₀ ‖w‖ (scale of the weights)",
-                marks={-1.5: "0.03", -1: "0.1", 0: "1", 1: "10", 1.5: "30"},
-            )
-        ],
-        readout_row=readout_row(WNORM_RO, WNORM_LABELS, ro),
+        note=note,
         wide=True,
-    )
-
-
-WNORM_RO = ["ro-wnorm-value", "ro-wnorm-tick", "ro-wnorm-01", "ro-wnorm-hinge", "ro-wnorm-softplus"]
-WNORM_LABELS = ["‖w‖ = ", "1/‖w‖ = ", "mean 0-1 loss = ", "mean hinge = ", "mean softplus = "]
-DADV_LABELS = ["θ = ", "d_adv (measured) = ", "½‖j − i‖ cos θ = ", "training error = ", "d_err = "]
-DADV_RO = ["ro-dadv-theta", "ro-dadv-measured", "ro-dadv-formula", "ro-dadv-err", "ro-dadv-derr"]
-
-
-def _dadv_block() -> html.Figure:
-    payload = theory.dadv_payload()
-    k = int(np.argmin(np.abs(THETA_GRID_DEG - DEFAULT_DADV_THETA_DEG)))
-    return figure_block(
-        "fig-dadv-geometry",
-        "Figure 9 · The adversarial distance is set by the tilt",
-        [
-            graph(
-                "fig-dadv-geometry",
-                first_view("fig-dadv-geometry-frames", payload, float(THETA_GRID_DEG[k])),
-                height=420,
-            ),
-            frames_store("fig-dadv-geometry-frames", payload),
-        ],
-        "Notice: the band edges always run through the centroids i and j, and the band narrows like cos θ as the "
-        "boundary tilts — the measured d_adv equals ½‖j − i‖ cos θ at every angle.",
-        controls=[theta_slider("ctl-dadv-theta", "θ (angle between w and j − i, degrees)")],
-        readout_row=readout_row(DADV_RO, DADV_LABELS, payload["frames"][k]["readouts"]),
     )
 
 
 def layout() -> html.Section:
     """§2 theory: scaling the loss (F8), the two regimes, d_adv and the tilting angle (F9)."""
+    dadv = player_figure(
+        DADV,
+        [theory.dadv_frames()],
+        "Figure 9 · The adversarial distance is set by the tilt",
+        "Notice: the band edges always run through the centroids i and j, and the band narrows like cos θ as the "
+        "boundary tilts — the measured d_adv equals ½‖j − i‖ cos θ at every angle.",
+    )
     return section(
         "linear",
         "2. Adversarial examples in linear classification",
@@ -201,11 +161,7 @@ def layout() -> html.Section:
             _loss_block(),
             markdown(APPROX_TEXT),
             markdown(DADV_TEXT),
-            _dadv_block(),
+            dadv,
             markdown(HANDOVER_TEXT),
         ],
     )
-
-
-register_frame_player("fig-loss-scaling", "ctl-wnorm", "fig-loss-scaling-frames", WNORM_RO)
-register_frame_player("fig-dadv-geometry", "ctl-dadv-theta", "fig-dadv-geometry-frames", DADV_RO)

@@ -7,24 +7,30 @@ ladder of weight decays, showing its boundary and the local gradient norm ‖∇
 
 from __future__ import annotations
 
-import numpy as np
+import functools
+
 from dash import html
 
-from components.common import figure_block, graph, markdown, section, slider
-from components.frames import first_view, frames_store, parse_on_grid, readout_row, register_frame_player
+from components.common import markdown, section
+from components.grid_slider import grid_player, parse_on_grid, player_figure
 from views import neural as nn_view
 from views.neural import DECAY_EXPONENTS, DEFAULT_DECAY
 
-NN_LABELS = ["weight decay = ", "training error = ", "median ‖∇ₓs‖ = ", "median |s|/‖∇ₓs‖ = "]
-NN_RO = ["ro-nn-decay", "ro-nn-error", "ro-nn-grad", "ro-nn-dist"]
+parse_decay_exponent = functools.partial(parse_on_grid, grid=DECAY_EXPONENTS, what="log10 weight decay")
 
-
-def parse_decay_exponent(raw: str) -> float:
-    """log10 of the weight decay, on the figure's grid (−5 … −1, step 0.5); ValueError otherwise."""
-    return parse_on_grid(raw, DECAY_EXPONENTS, "log10 weight decay")
-
-
-URL_STATE = {"nn_decay": ("ctl-nn-decay", "value", parse_decay_exponent)}
+DECAY = grid_player(
+    "ctl-nn-decay",
+    nn_view.NN_ID,
+    440,
+    nn_view.NN_READOUTS,
+    DECAY_EXPONENTS,
+    ("nn_decay", parse_decay_exponent),
+    value=DEFAULT_DECAY,
+    step=0.5,
+    label="log₁₀ weight decay λ",
+    marks={float(e): f"10^{int(e)}" for e in range(-5, 0)},
+)
+URL_STATE = DECAY.url_state
 
 
 LOCAL_TEXT = r"""
@@ -93,43 +99,15 @@ The figures below test the prediction on a classic convolutional network for MNI
 """
 
 
-def _nn_block() -> html.Figure:
-    payload = nn_view.nn_payload()
-    grid = DECAY_EXPONENTS
-    k = int(np.argmin(np.abs(grid - DEFAULT_DECAY)))
-    first = first_view("fig-nn-toy-frames", payload, float(grid[k]))
-    return figure_block(
-        "fig-nn-toy",
-        "Live toy · A ReLU network under weight decay",
-        [graph("fig-nn-toy", first, height=440), frames_store("fig-nn-toy-frames", payload)],
-        "Notice: with little weight decay the boundary bends around the three mislabelled points and the slope is "
-        "steep everywhere; more decay flattens the slopes and straightens the boundary.",
-        controls=[
-            slider(
-                "ctl-nn-decay",
-                float(grid[0]),
-                float(grid[-1]),
-                DEFAULT_DECAY,
-                step=0.5,
-                label="log₁₀ weight decay λ",
-                marks={float(e): f"10^{int(e)}" for e in range(-5, 0)},
-            )
-        ],
-        readout_row=readout_row(NN_RO, NN_LABELS, payload["frames"][k]["readouts"]),
-    )
-
-
 def layout() -> html.Section:
     """§3 (text and the ReLU toy); components.lenet continues the section with LeNet on MNIST."""
-    return section(
-        "neural",
-        "3. Adversarial examples in neural networks",
-        [
-            markdown(LOCAL_TEXT),
-            _nn_block(),
-            markdown(GENERAL_TEXT),
-        ],
+    toy = player_figure(
+        DECAY,
+        [nn_view.nn_frame_set()],
+        "Live toy · A ReLU network under weight decay",
+        "Notice: with little weight decay the boundary bends around the three mislabelled points and the slope is "
+        "steep everywhere; more decay flattens the slopes and straightens the boundary.",
     )
-
-
-register_frame_player("fig-nn-toy", "ctl-nn-decay", "fig-nn-toy-frames", NN_RO)
+    return section(
+        "neural", "3. Adversarial examples in neural networks", [markdown(LOCAL_TEXT), toy, markdown(GENERAL_TEXT)]
+    )

@@ -1,17 +1,21 @@
 """§1 A toy problem: two-pixel images, the tilted family 𝓛_θ, mirror images, and real training with λ.
 
-Figures F2–F7: ``fig-toy-space``, ``fig-toy-classes``, ``fig-toy-lines``, ``fig-toy-mirror``,
-``fig-toy-noisy``: prose, controls and callbacks.  The figures and every frame are built in views.toy (F2–F6)
-and views.toy_training (F7); clientside callbacks only pick frames.
+Figures F2–F7 (``fig-toy-space``, ``fig-toy-classes``, ``fig-toy-lines``, ``fig-toy-mirror``, ``fig-toy-noisy``):
+prose, controls, permalinks and callbacks.  The figures and their frame sets are built in views.toy (F2–F6) and
+views.toy_training (F7); each grid slider is a FramePlayer.  F2 needs no frames: its picture *is* the point
+(a, b), so assets/toy_space.js copies the two numbers into it.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 from dash import Input, Output, State, clientside_callback, html
 
 from components.common import figure_block, graph, markdown, readouts, section, slider
-from components.frames import first_view, frames_store, parse_on_grid, readout_row, register_frame_player
+from components.grid_slider import grid_player, parse_on_grid, player_figure
+from components.widgets.frame_player import FramePlayer
 from views import toy as toy_view
 from views import toy_training
 from views.toy import DEFAULT_THETA_DEG, SPACE_START, THETA_GRID_DEG, THETA_STEP_DEG
@@ -30,50 +34,45 @@ def parse_unit_coordinate(raw: str) -> float:
     return round(parse_on_grid(raw, UNIT_GRID, "a toy intensity"), 2)
 
 
-def parse_theta_deg(raw: str) -> float:
-    """A tilting angle in degrees in [0, 89.1], snapped to the slider's grid."""
-    return parse_on_grid(raw, THETA_GRID_DEG, "θ (degrees)")
+parse_theta_deg = functools.partial(parse_on_grid, grid=THETA_GRID_DEG, what="θ (degrees)")
+parse_noisy_exponent = functools.partial(parse_on_grid, grid=NOISY_EXPONENTS, what="log10 λ")
 
 
-def parse_noisy_exponent(raw: str) -> float:
-    """log10 λ for the toy training figure, on its grid (−4 … −1, step 0.25)."""
-    return parse_on_grid(raw, NOISY_EXPONENTS, "log10 λ")
+def theta_player(ctl_id: str, fig_id: str, height: int, readouts, url_key: str, label: str) -> FramePlayer:
+    """A θ slider in degrees over the 100-value grid 0 … 0.99·90° (step 0.9°) driving graph ``fig_id``."""
+    marks = {0: "0°", 30: "30°", 60: "60°", 89.1: "89.1°"}
+    url = (url_key, parse_theta_deg)
+    slider_args = dict(value=DEFAULT_THETA_DEG, step=THETA_STEP_DEG, label=label, marks=marks)
+    return grid_player(ctl_id, fig_id, height, readouts, THETA_GRID_DEG, url, **slider_args)
 
 
+TILT = "θ (tilt of the boundary, degrees)"
+LINES = theta_player("ctl-toy-theta", toy_view.LINES_ID, 380, toy_view.LINES_READOUTS, "toy_theta", TILT)
+MIRROR = theta_player("ctl-mirror-theta", toy_view.MIRROR_ID, 360, toy_view.MIRROR_READOUTS, "mirror_theta", TILT)
+NOISY = grid_player(
+    "ctl-noisy-lambda",
+    toy_training.NOISY_ID,
+    400,
+    toy_training.NOISY_READOUTS,
+    NOISY_EXPONENTS,
+    ("noisy_lambda", parse_noisy_exponent),
+    value=DEFAULT_NOISY,
+    step=0.25,
+    label="log₁₀ λ (L2 regularization)",
+    marks={float(e): f"10^{int(e)}" for e in range(-4, 0)},
+)
 URL_STATE = {
     "toy_a": ("ctl-toy-a", "value", parse_unit_coordinate),
     "toy_b": ("ctl-toy-b", "value", parse_unit_coordinate),
-    "toy_theta": ("ctl-toy-theta", "value", parse_theta_deg),
-    "mirror_theta": ("ctl-mirror-theta", "value", parse_theta_deg),
-    "noisy_lambda": ("ctl-noisy-lambda", "value", parse_noisy_exponent),
+    **LINES.url_state,
+    **MIRROR.url_state,
+    **NOISY.url_state,
 }
-
-
-MIRROR_RO = [
-    "ro-toy-mirror-theta",
-    "ro-toy-mirror-d",
-    "ro-toy-mirror-dist",
-    "ro-toy-mirror-formula",
-    "ro-toy-mirror-class",
-]
-NOISY_RO = ["ro-toy-noisy-lambda", "ro-toy-noisy-hinge", "ro-toy-noisy-logistic"]
-
-
-def theta_slider(ctl_id: str, label: str) -> html.Div:
-    """A θ slider in degrees over the 100-value grid 0 … 0.99·90° (step 0.9°)."""
-    return slider(
-        ctl_id,
-        0,
-        float(THETA_GRID_DEG[-1]),
-        DEFAULT_THETA_DEG,
-        step=THETA_STEP_DEG,
-        label=label,
-        marks={0: "0°", 30: "30°", 60: "60°", 89.1: "89.1°"},
-    )
 
 
 def _space_block() -> html.Figure:
     a0, b0 = SPACE_START
+    marks = {-1: "−1", 0: "0", 1: "1"}
     return figure_block(
         "fig-toy-space",
         "Figure 2 · Every point of the square is an image",
@@ -81,40 +80,10 @@ def _space_block() -> html.Figure:
         "Notice: moving right brightens the centre of the picture, moving up brightens its border — "
         "one point, one image.",
         controls=[
-            slider("ctl-toy-a", -1, 1, a0, step=TOY_STEP, label="a (inner pixel)", marks={-1: "−1", 0: "0", 1: "1"}),
-            slider("ctl-toy-b", -1, 1, b0, step=TOY_STEP, label="b (outer pixel)", marks={-1: "−1", 0: "0", 1: "1"}),
+            slider("ctl-toy-a", -1, 1, a0, step=TOY_STEP, label="a (inner pixel)", marks=marks),
+            slider("ctl-toy-b", -1, 1, b0, step=TOY_STEP, label="b (outer pixel)", marks=marks),
         ],
         readout_row=readouts([("ro-toy-space-a", "a = ", f"{a0:+.2f}"), ("ro-toy-space-b", "b = ", f"{b0:+.2f}")]),
-    )
-
-
-def _noisy_block() -> html.Figure:
-    payload = toy_training.noisy_payload()
-    k = int(np.argmin(np.abs(NOISY_EXPONENTS - DEFAULT_NOISY)))
-    ro0 = payload["frames"][k]["readouts"]
-    return figure_block(
-        "fig-toy-noisy",
-        "Figure 7 · Training for real: a noisy point against L2 regularization",
-        [
-            graph("fig-toy-noisy", first_view("fig-toy-noisy-frames", payload, DEFAULT_NOISY), height=400),
-            frames_store("fig-toy-noisy-frames", payload),
-        ],
-        "Notice: at small λ both boundaries tilt sharply to put p on the I side; as λ grows they swing back "
-        "towards vertical (θ → 0) and give p up.",
-        controls=[
-            slider(
-                "ctl-noisy-lambda",
-                float(NOISY_EXPONENTS[0]),
-                float(NOISY_EXPONENTS[-1]),
-                DEFAULT_NOISY,
-                step=0.25,
-                label="log₁₀ λ (L2 regularization)",
-                marks={float(e): f"10^{int(e)}" for e in range(-4, 0)},
-            )
-        ],
-        readout_row=readouts(
-            [(NOISY_RO[0], "λ = ", ro0[0]), (NOISY_RO[1], "hinge: ", ro0[1]), (NOISY_RO[2], "logistic: ", ro0[2])]
-        ),
     )
 
 
@@ -188,93 +157,50 @@ no longer pays for a tilt, and the boundary returns to the direction that joins 
 
 def layout() -> html.Section:
     """§1: prose and figures F2–F7."""
-    thetas = THETA_GRID_DEG
-    k0 = int(np.argmin(np.abs(thetas - DEFAULT_THETA_DEG)))
-    lp, mp = toy_view.lines_payload(), toy_view.mirror_payload()
+    classes = figure_block(
+        "fig-toy-classes",
+        "Figure 3 · Two classes on the line b = 0",
+        [graph("fig-toy-classes", toy_view.static_figures()["classes"], height=460)],
+        "Notice: the two classes differ only in the inner pixel; the outer pixel is 0 for all of them.",
+    )
+    lines = player_figure(
+        LINES,
+        [toy_view.lines_frames()],
+        "Figure 4 · A family of perfect classifiers 𝓛_θ",
+        "Notice: every θ separates I from J without error — training error cannot tell these lines apart.",
+    )
+    mirror = player_figure(
+        MIRROR,
+        [toy_view.mirror_frames()],
+        "Figure 5–6 · Projected and mirror images",
+        "Notice: as θ grows the mirror image x_m slides towards x and its picture becomes a near copy of x, "
+        "yet it is classified J.",
+    )
+    noisy = player_figure(
+        NOISY,
+        [toy_training.noisy_frames()],
+        "Figure 7 · Training for real: a noisy point against L2 regularization",
+        "Notice: at small λ both boundaries tilt sharply to put p on the I side; as λ grows they swing back "
+        "towards vertical (θ → 0) and give p up.",
+    )
+    texts = (INTRO_TEXT, CLASSES_TEXT, LINES_TEXT, MIRROR_TEXT, NOISY_TEXT)
+    figures = (_space_block(), classes, lines, mirror, noisy)
     return section(
-        "toy",
-        "1. A toy problem",
-        [
-            markdown(INTRO_TEXT),
-            _space_block(),
-            markdown(CLASSES_TEXT),
-            figure_block(
-                "fig-toy-classes",
-                "Figure 3 · Two classes on the line b = 0",
-                [graph("fig-toy-classes", toy_view.static_figures()["classes"], height=460)],
-                "Notice: the two classes differ only in the inner pixel; the outer pixel is 0 for all of them.",
-            ),
-            markdown(LINES_TEXT),
-            figure_block(
-                "fig-toy-lines",
-                "Figure 4 · A family of perfect classifiers 𝓛_θ",
-                [
-                    graph("fig-toy-lines", first_view("fig-toy-lines-frames", lp, DEFAULT_THETA_DEG), height=380),
-                    frames_store("fig-toy-lines-frames", lp),
-                ],
-                "Notice: every θ separates I from J without error — training error cannot tell these lines apart.",
-                controls=[theta_slider("ctl-toy-theta", "θ (tilt of the boundary, degrees)")],
-                readout_row=readouts([("ro-toy-lines-theta", "θ = ", lp["frames"][k0]["readouts"][0])]),
-            ),
-            markdown(MIRROR_TEXT),
-            figure_block(
-                "fig-toy-mirror",
-                "Figure 5–6 · Projected and mirror images",
-                [
-                    graph("fig-toy-mirror", first_view("fig-toy-mirror-frames", mp, DEFAULT_THETA_DEG), height=360),
-                    frames_store("fig-toy-mirror-frames", mp),
-                ],
-                "Notice: as θ grows the mirror image x_m slides towards x and its picture becomes a near copy of x, "
-                "yet it is classified J.",
-                controls=[theta_slider("ctl-mirror-theta", "θ (tilt of the boundary, degrees)")],
-                readout_row=readout_row(
-                    MIRROR_RO,
-                    ["θ = ", "d(x) = ", "‖x − x_m‖ = ", "1.6 cos θ = ", "x_m classified "],
-                    mp["frames"][k0]["readouts"],
-                ),
-            ),
-            markdown(NOISY_TEXT),
-            _noisy_block(),
-        ],
+        "toy", "1. A toy problem", [part for t, f in zip(texts, figures, strict=True) for part in (markdown(t), f)]
     )
 
 
-register_frame_player("fig-toy-lines", "ctl-toy-theta", "fig-toy-lines-frames", ["ro-toy-lines-theta"])
-register_frame_player("fig-toy-mirror", "ctl-mirror-theta", "fig-toy-mirror-frames", MIRROR_RO)
-register_frame_player("fig-toy-noisy", "ctl-noisy-lambda", "fig-toy-noisy-frames", NOISY_RO)
-
-# F2: the picture is (a, b) itself, so the browser only copies the two numbers into the 3×3 image.
+# F2: the picture is (a, b) itself, so the browser copies the two numbers into it (assets/toy_space.js).
 clientside_callback(
-    """
-    function(a, b, fig) {
-        const nu = window.dash_clientside.no_update;
-        if (!fig || !isFinite(Number(a)) || !isFinite(Number(b)) || a === null || b === null) { return [nu, nu, nu]; }
-        const A = Number(a), B = Number(b);
-        const data = fig.data.slice();
-        data[1] = Object.assign({}, data[1], {x: [A], y: [B]});
-        data[2] = Object.assign({}, data[2], {z: [[B, B, B], [B, A, B], [B, B, B]]});
-        const f = (v) => (v >= 0 ? '+' : '') + v.toFixed(2);
-        return [{data: data, layout: fig.layout}, f(A), f(B)];
-    }
-    """,
+    "function(a, b, fig) { return window.l2toy.space(a, b, fig); }",
     [Output("fig-toy-space", "figure"), Output("ro-toy-space-a", "children"), Output("ro-toy-space-b", "children")],
     Input("ctl-toy-a", "value"),
     Input("ctl-toy-b", "value"),
     State("fig-toy-space", "figure"),
-    prevent_initial_call=True,  # the page comes with (A0, B0) drawn
+    prevent_initial_call=True,  # the page comes with SPACE_START drawn
 )
-
 clientside_callback(
-    """
-    function(click) {
-        const nu = window.dash_clientside.no_update;
-        if (!click || !click.points || !click.points.length) { return [nu, nu]; }
-        const p = click.points[0];
-        const snap = (v) => Math.max(-1, Math.min(1, Math.round(Number(v) * 20) / 20));
-        if (!isFinite(Number(p.x)) || !isFinite(Number(p.y))) { return [nu, nu]; }
-        return [snap(p.x), snap(p.y)];
-    }
-    """,
+    "function(click) { return window.l2toy.pick(click); }",
     [Output("ctl-toy-a", "value"), Output("ctl-toy-b", "value")],
     Input("fig-toy-space", "clickData"),
     prevent_initial_call=True,

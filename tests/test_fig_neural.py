@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components import mnist_data as md
 from components import neural as neural_section
 from models import relu_toy
+from views import frames as F
 from views import neural
+from views import pictures as md
 
 
 def test_input_gradients_match_finite_differences():
@@ -90,7 +91,8 @@ def test_nn_figure_and_readouts():
 
 
 def test_payload_readouts_decrease_along_slider():
-    payload = neural.nn_payload()
+    payload = neural.nn_frame_set()
+    F.validate(payload)
     assert payload["values"] == [float(v) for v in relu_toy.DECAY_EXPONENTS]
     grads = [float(f["readouts"][2]) for f in payload["frames"]]
     assert grads[0] > grads[-1]

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from components import frames
 from components import linear_theory as lt_section
+from views import frames
 from views import theory as lt
 
 
@@ -117,12 +117,13 @@ def test_dadv_decreases_like_cos_theta_and_errors_grow():
 
 
 def test_dadv_frames_readouts():
-    payload = lt.dadv_payload()
+    payload = lt.dadv_frames()
+    frames.validate(payload)
     assert len(payload["frames"]) == 100
     for fr in payload["frames"][::11]:
         _, measured, formula, _, _ = fr["readouts"]
         assert measured == formula
-    fig, ro = frames.apply_frame(payload, 30.0)
+    ro = frames.readouts_at(30.0, payload)
     assert ro[0] == "29.7°"  # nearest grid angle (0.9° steps)
 
 

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from components import frames
-from components import mnist_data as md
 from components import toy as toy_section
-from views import toy, toy_training
+from views import frames, toy, toy_training
+from views import pictures as md
+from views.figure_frames import figure_frames, plain
 
 
 def _trace(fig, name):
@@ -89,29 +89,36 @@ def test_lines_figure_boundary_is_perpendicular_to_w_theta():
 
 
 def test_frames_payload_round_trip_reproduces_every_frame():
-    payload = toy.lines_payload()
+    payload = toy.lines_frames()
+    frames.validate(payload)
     assert len(payload["values"]) == 100 and payload["values"][-1] == pytest.approx(89.1)
     for k in (0, 37, 99):
-        fig, ro = frames.apply_frame(payload, payload["values"][k])
-        expected = frames._plain(toy.make_toy_lines(math.radians(payload["values"][k])))
+        fig, ro = (
+            frames.figure_at(payload["values"][k], toy.LINES_ID, payload),
+            frames.readouts_at(payload["values"][k], payload),
+        )
+        expected = plain(toy.make_toy_lines(math.radians(payload["values"][k])))
         assert fig["data"] == expected["data"]
         assert ro[0].startswith(f"{payload['values'][k]:.1f}°")
     # off-grid and junk values: nearest frame, or nothing
-    assert frames.apply_frame(payload, 1000)[1] == payload["frames"][-1]["readouts"]
-    assert frames.apply_frame(payload, None) is None
-    assert frames.apply_frame(payload, "nan") is None
-    assert frames.apply_frame(payload, "abc") is None
+    assert frames.readouts_at(1000, payload) == payload["frames"][-1]["readouts"]
+    assert frames.compose(None, payload) is None
+    assert frames.compose("nan", payload) is None
+    assert frames.compose("abc", payload) is None
 
 
 def test_frames_payload_rejects_mismatched_frames():
     with pytest.raises(ValueError):
-        frames.frames_payload([0, 1], [toy.make_toy_lines(0.1)], [["a"], ["b"]])
+        frames.from_figures([0, 1], {"f": [plain(toy.make_toy_lines(0.1))]}, ["r"], [["a"], ["b"]])
     with pytest.raises(ValueError):
-        frames.frames_payload([0, 1], [toy.make_toy_lines(0.1), toy.make_toy_classes()], [["a"], ["b"]])
+        frames.from_figures(
+            [0, 1], {"f": [plain(toy.make_toy_lines(0.1)), plain(toy.make_toy_classes())]}, ["r"], [["a"], ["b"]]
+        )
 
 
 def test_mirror_frames_readouts_follow_theta():
-    payload = toy.mirror_payload()
+    payload = toy.mirror_frames()
+    frames.validate(payload)
     dists = [float(f["readouts"][2]) for f in payload["frames"]]
     assert dists[0] == pytest.approx(1.6, abs=1e-3)
     assert all(a >= b for a, b in zip(dists, dists[1:], strict=False))  # shrinks as θ grows
@@ -248,23 +255,27 @@ def test_every_citation_and_footnote_anchor_exists():
 
 def test_cached_payload_survives_a_corrupt_cache_file(tmp_path, monkeypatch):
     from models import config
+    from views import _store_shim as cache
 
     monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
-    monkeypatch.setattr(frames, "_MEMO", {})
+    monkeypatch.setattr(cache, "_MEMO", {})
     calls = []
 
-    def build():
+    def make(k):
         calls.append(1)
-        return frames.frames_payload([0.0], [toy.make_toy_lines(0.2)], [["x"]])
+        return toy.make_toy_lines(0.2)
 
-    first = frames.cached_payload("t", "k", build)
+    def cached():
+        return figure_frames("t", "k", toy.LINES_ID, [0.0], make, lambda k: ["x"], ["ro-x"])
+
+    first = cached()
     (path,) = list((tmp_path / "frames").iterdir())
     path.write_text("{ not json")
-    monkeypatch.setattr(frames, "_MEMO", {})
-    second = frames.cached_payload("t", "k", build)
+    monkeypatch.setattr(cache, "_MEMO", {})
+    second = cached()
     assert first == second and len(calls) == 2
-    monkeypatch.setattr(frames, "_MEMO", {})
-    assert frames.cached_payload("t", "k", build) == first and len(calls) == 2  # now read from disk
+    monkeypatch.setattr(cache, "_MEMO", {})
+    assert cached() == first and len(calls) == 2  # now read from disk
 
 
 def test_noisy_figure_draws_trained_boundaries_and_margins():
@@ -300,7 +311,13 @@ def test_figures_lay_out_once_without_automargin():
         assert "automargin" not in str(full["template"]["layout"])
     assert common.base_layout(go.Figure()).layout.margin.b == 58
     # frames built with another common.py (template, margins) are never reused from the cache
-    assert common.__file__.endswith("common.py") and frames._OWN_SOURCE.endswith(open(common.__file__, "rb").read())
+    # frames built with another views/style.py (template, margins: what common.base_layout is) are never reused
+    from views import figure_frames as ff
+    from views import style
+    from views._store_shim import source_digest
+
+    assert common.base_layout is style.base_layout and style.__file__.endswith("style.py")
+    assert ff.frames_key() == source_digest(ff.__file__, frames.__file__, style.__file__)
 
 
 def test_class_examples_are_pictures_of_their_images():

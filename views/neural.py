@@ -1,7 +1,8 @@
 """§3's ReLU toy (``fig-nn-toy``): a small ReLU net trained at a ladder of weight decays, drawn per decay.
 
 The nets come from models.relu_toy; this module draws the local slope log10 ‖∇ₓs‖ as a picture, the boundary
-s = 0 (traced by ``zero_contour``) and the training points, and builds every frame of the decay slider.
+s = 0 (traced by ``zero_contour``) and the training points, and builds the frame set of the decay slider (its
+readouts declared in ``NN_READOUTS``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,20 @@ import numpy as np
 import plotly.graph_objects as go
 
 from models import relu_toy
-from views._from_components import PALETTE, base_layout, cached_payload, frames_payload, pictures, source_digest
+from views import pictures
+from views.class_points import class_points
+from views.figure_frames import figure_frames, frames_key
+from views.frames import FrameSet
+from views.style import base_layout
 
-FRAMES_KEY = source_digest(__file__, relu_toy.__file__, pictures.__file__)  # at import: see components.frames
+FRAMES_KEY = frames_key(__file__, relu_toy.__file__, pictures.__file__)
+NN_ID = "fig-nn-toy"
+NN_READOUTS = (
+    ("ro-nn-decay", "weight decay = "),
+    ("ro-nn-error", "training error = "),
+    ("ro-nn-grad", "median ‖∇ₓs‖ = "),
+    ("ro-nn-dist", "median |s|/‖∇ₓs‖ = "),
+)
 
 DECAY_EXPONENTS = relu_toy.DECAY_EXPONENTS  # the slider's grid: log10 of the weight decays trained
 DEFAULT_DECAY = -3.0
@@ -103,6 +115,7 @@ def make_nn_toy(frame: relu_toy.Frame, zrange: tuple[float, float]) -> go.Figure
     z = np.round(np.log10(np.maximum(frame.grad_norm_grid, 1e-3)), 2)
     fig = go.Figure()
     slopes = go.Heatmap(
+        uid="slopes",
         x=axis,
         y=axis,
         z=z,
@@ -117,6 +130,7 @@ def make_nn_toy(frame: relu_toy.Frame, zrange: tuple[float, float]) -> go.Figure
     fig.add_trace(slopes)
     cell = float(axis[1] - axis[0])
     fig.add_layout_image(
+        name="slopes",
         source=pictures.heatmap_uri(z, "Viridis", *zrange, flip=True),
         xref="x",
         yref="y",
@@ -131,13 +145,11 @@ def make_nn_toy(frame: relu_toy.Frame, zrange: tuple[float, float]) -> go.Figure
     )
     bx, by = zero_contour(axis, frame.score_grid)
     boundary = dict(color="white", width=3)
-    fig.add_trace(go.Scatter(x=bx, y=by, mode="lines", name="boundary s = 0", line=boundary, hoverinfo="skip"))
-    for label, cls in ((-1.0, "I"), (1.0, "J")):
-        m = y == label
-        marker = dict(size=7, color=PALETTE[cls], line=dict(color="black", width=0.8))
-        fig.add_trace(
-            go.Scatter(x=X[m, 0], y=X[m, 1], mode="markers", name=f"class {cls}", hoverinfo="skip", marker=marker)
-        )
+    fig.add_trace(
+        go.Scatter(uid="boundary", x=bx, y=by, mode="lines", name="boundary s = 0", line=boundary, hoverinfo="skip")
+    )
+    for trace in class_points(X, y, dict(size=7, line=dict(color="black", width=0.8))):
+        fig.add_trace(trace)
     base_layout(fig, height=440)
     # no grid: the picture fills the plot, and grid lines would cross it (it lies under the traces and the grid)
     box = list(relu_toy.BOX)
@@ -155,12 +167,13 @@ def nn_readouts(frame: relu_toy.Frame) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def nn_payload() -> dict:
-    """All frames of ``fig-nn-toy`` (cached on disk, keyed by this module and models/relu_toy.py)."""
+def nn_frame_set() -> FrameSet:
+    """The frames of ``fig-nn-toy`` (cached on disk, keyed by this module and models/relu_toy.py: the nets are
+    trained only when the cache misses)."""
 
-    def build() -> dict:
+    def make(k: int) -> go.Figure:
         frames = nn_frames()
-        zr = grad_range(frames)
-        return frames_payload(DECAY_EXPONENTS, [make_nn_toy(f, zr) for f in frames], [nn_readouts(f) for f in frames])
+        return make_nn_toy(frames[k], grad_range(frames))
 
-    return cached_payload("nn-toy", FRAMES_KEY, build)
+    ids = [rid for rid, _ in NN_READOUTS]
+    return figure_frames("nn-toy", FRAMES_KEY, NN_ID, DECAY_EXPONENTS, make, lambda k: nn_readouts(nn_frames()[k]), ids)

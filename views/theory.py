@@ -2,7 +2,8 @@
 
 F8 draws a real histogram of y·d(x) (the 2-vs-3 hinge sweep at λ = 10^-2) under the losses f(‖w‖ z); without
 that artifact it draws the loss curves alone.  F9 draws a seeded 2-D data set and a boundary at tilt θ.  Pure
-builders, readouts and the frames of both sliders; the losses and distances come from models/.
+builders, readouts (ids and labels declared here) and the frame sets of both sliders; the losses and distances
+come from models/.
 """
 
 from __future__ import annotations
@@ -21,16 +22,33 @@ from models.geometry import adversarial_distance, class_centroids, error_distanc
 from models.linear import loss_values
 from models.sweeps import load_sweep
 from views import toy as toy_view
-from views._from_components import PALETTE, base_layout, cached_payload, frames_payload, source_digest
+from views.class_points import class_points
+from views.figure_frames import figure_frames, frames_key
+from views.frames import FrameSet
+from views.style import PALETTE, base_layout
 
 log = logging.getLogger(__name__)
-FRAMES_KEY = source_digest(__file__, toy_view.__file__)  # at import: see components.frames.source_digest
+FRAMES_KEY = frames_key(__file__, toy_view.__file__)
+LOSS_ID, DADV_ID = "fig-loss-scaling", "fig-dadv-geometry"
+WNORM_READOUTS = (
+    ("ro-wnorm-value", "‖w‖ = "),
+    ("ro-wnorm-tick", "1/‖w‖ = "),
+    ("ro-wnorm-01", "mean 0-1 loss = "),
+    ("ro-wnorm-hinge", "mean hinge = "),
+    ("ro-wnorm-softplus", "mean softplus = "),
+)
+DADV_READOUTS = (
+    ("ro-dadv-theta", "θ = "),
+    ("ro-dadv-measured", "d_adv (measured) = "),
+    ("ro-dadv-formula", "½‖j − i‖ cos θ = "),
+    ("ro-dadv-err", "training error = "),
+    ("ro-dadv-derr", "d_err = "),
+)
 
 PAIR = (2, 3)
 HIST_LAMBDA_INDEX = 40  # λ = 10^-2
 WNORM_EXPONENTS = np.round(np.arange(-1.5, 1.5001, 0.05), 6)
 DEFAULT_WNORM = 0.0
-DEFAULT_DADV_THETA_DEG = 45.0
 Z_RANGE = (-2.0, 5.0)
 LOSS_TOP = 3.0
 LOSSES = ("0-1", "hinge", "softplus")
@@ -78,11 +96,12 @@ def mean_losses(hist: dict, wnorm: float) -> dict[str, float]:
     return {name: float(np.sum(counts * scaled_loss(name, centres, wnorm)) / n) for name in LOSSES}
 
 
-def _histogram_traces(hist: dict, show_legend: bool) -> list[go.Scatter]:
+def _histogram_traces(hist: dict, loss: str, show_legend: bool) -> list[go.Scatter]:
     """A filled step line per class: one SVG path instead of ~100 bars, so slider frames paint fast."""
     centres = 0.5 * (hist["edges"][:-1] + hist["edges"][1:])
     return [
         go.Scatter(
+            uid=f"hist-{cls}-{loss}",
             x=centres,
             y=hist[cls],
             mode="lines",
@@ -110,9 +129,10 @@ def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
     tick = 1.0 / wnorm
     tx = [tick, tick] if Z_RANGE[0] <= tick <= Z_RANGE[1] else []
     for col, name in enumerate(LOSSES, start=1):
-        for trace in _histogram_traces(hist, col == 1) if hist is not None else []:
+        for trace in _histogram_traces(hist, name, col == 1) if hist is not None else []:
             fig.add_trace(trace, row=1, col=col, secondary_y=False)
         curve = go.Scatter(
+            uid=f"curve-{name}",
             x=z,
             y=np.round(np.minimum(scaled_loss(name, z, wnorm), LOSS_TOP + 1), 4),
             mode="lines",
@@ -123,6 +143,7 @@ def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
         )
         fig.add_trace(curve, row=1, col=col, secondary_y=True)
         marker = go.Scatter(
+            uid=f"tick-{name}",
             x=tx,
             y=[0, LOSS_TOP] if tx else [],
             mode="lines",
@@ -173,16 +194,12 @@ def _hist_key(hist: dict | None) -> str:
     return h.hexdigest()[:12]
 
 
-def loss_scaling_payload(hist: dict | None) -> dict:
-    """All frames of F8, one per log10 ‖w‖ of the slider grid (cached on disk per histogram)."""
+def loss_scaling_frames(hist: dict | None) -> FrameSet:
+    """The frames of F8, one per log10 ‖w‖ of the slider grid (cached on disk per histogram)."""
     ws = 10.0**WNORM_EXPONENTS
-    return cached_payload(
-        f"loss-scaling-{_hist_key(hist)}",
-        FRAMES_KEY,
-        lambda: frames_payload(
-            WNORM_EXPONENTS, [make_loss_scaling(hist, w) for w in ws], [loss_scaling_readouts(hist, w) for w in ws]
-        ),
-    )
+    ids = [rid for rid, _ in WNORM_READOUTS]
+    make, texts = (lambda k: make_loss_scaling(hist, ws[k])), (lambda k: loss_scaling_readouts(hist, ws[k]))
+    return figure_frames(f"loss-scaling-{_hist_key(hist)}", FRAMES_KEY, LOSS_ID, WNORM_EXPONENTS, make, texts, ids)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,8 +235,8 @@ def dadv_quantities(theta: float, X: np.ndarray, y: np.ndarray) -> dict:
     }
 
 
-def _segment(x: list, y: list, line: dict, name: str, show: bool | None = None) -> go.Scatter:
-    return go.Scatter(x=x, y=y, mode="lines", line=line, name=name, showlegend=show, hoverinfo="skip")
+def _segment(uid: str, x: list, y: list, line: dict, name: str, show: bool | None = None) -> go.Scatter:
+    return go.Scatter(uid=uid, x=x, y=y, mode="lines", line=line, name=name, showlegend=show, hoverinfo="skip")
 
 
 def make_dadv_geometry(theta: float, X: np.ndarray, y: np.ndarray) -> go.Figure:
@@ -228,20 +245,17 @@ def make_dadv_geometry(theta: float, X: np.ndarray, y: np.ndarray) -> go.Figure:
     w, b, i, j, d = q["w"], q["b"], q["i"], q["j"], q["d_adv"]
     half = 2.6
     fig = go.Figure()
-    for label, cls in ((-1.0, "I"), (1.0, "J")):
-        m = y == label
-        marker = dict(size=6, color=PALETTE[cls], opacity=0.75)
-        fig.add_trace(
-            go.Scatter(x=X[m, 0], y=X[m, 1], mode="markers", name=f"class {cls}", hoverinfo="skip", marker=marker)
-        )
+    for trace in class_points(X, y, dict(size=6, opacity=0.75)):
+        fig.add_trace(trace)
     band = dict(color=PALETTE["adversarial"], dash="dash")
-    for off, name in ((d, "band edge (d = ±d_adv)"), (-d, None)):
-        fig.add_trace(_segment(*toy_view.line_in_box(w, b - off, half), band, name or "", name is not None))
+    for uid, off, name in (("band-high", d, "band edge (d = ±d_adv)"), ("band-low", -d, None)):
+        fig.add_trace(_segment(uid, *toy_view.line_in_box(w, b - off, half), band, name or "", name is not None))
     boundary = dict(color=PALETTE["boundary"], width=2.5)
-    fig.add_trace(_segment(*toy_view.line_in_box(w, b, half), boundary, "boundary"))
+    fig.add_trace(_segment("boundary", *toy_view.line_in_box(w, b, half), boundary, "boundary"))
     mid = (i + j) / 2
-    fig.add_trace(_segment([i[0], j[0]], [i[1], j[1]], dict(color=PALETTE["muted"]), "j − i"))
+    fig.add_trace(_segment("j-minus-i", [i[0], j[0]], [i[1], j[1]], dict(color=PALETTE["muted"]), "j − i"))
     arrow = go.Scatter(
+        uid="w-hat",
         x=[mid[0], mid[0] + 0.9 * w[0]],
         y=[mid[1], mid[1] + 0.9 * w[1]],
         mode="lines+markers",
@@ -252,6 +266,7 @@ def make_dadv_geometry(theta: float, X: np.ndarray, y: np.ndarray) -> go.Figure:
     )
     fig.add_trace(arrow)
     centroids = go.Scatter(
+        uid="centroids",
         x=[i[0], j[0]],
         y=[i[1], j[1]],
         mode="markers+text",
@@ -282,9 +297,8 @@ def dadv_readouts(theta: float, X: np.ndarray, y: np.ndarray) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def dadv_payload() -> dict:
-    """All frames of F9 (one per θ of the shared θ grid)."""
+def dadv_frames() -> FrameSet:
+    """The frames of F9 (one per θ of the shared θ grid)."""
     X, y = dadv_data()
-    return toy_view.theta_payload(
-        "dadv", FRAMES_KEY, lambda t: make_dadv_geometry(t, X, y), lambda t: dadv_readouts(t, X, y)
-    )
+    make, texts = (lambda t: make_dadv_geometry(t, X, y)), (lambda t: dadv_readouts(t, X, y))
+    return toy_view.theta_frames("dadv", FRAMES_KEY, DADV_ID, make, texts, DADV_READOUTS)

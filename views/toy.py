@@ -1,15 +1,16 @@
 """§1's toy image space (F2–F6): two-pixel images (a, b), classes I and J, the family 𝓛_θ, mirror images.
 
 Pure builders (no Dash): each ``make_…`` returns a Plotly figure, each ``…_readouts`` the texts shown under it,
-and ``lines_payload`` / ``mirror_payload`` every frame of the θ sliders.  The science (w_θ, the reference image,
-projections and mirror images) comes from models.toy and models.geometry.
+and ``lines_frames`` / ``mirror_frames`` the frame sets of the θ sliders (their readout ids and labels are
+declared here, next to the texts).  The science (w_θ, the reference image, projections and mirror images) comes
+from models.toy and models.geometry.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -17,14 +18,26 @@ from plotly.subplots import make_subplots
 
 from models.geometry import mirror_image, projected_image, signed_distance
 from models.toy import X_REF, w_theta
-from views._from_components import PALETTE, base_layout, cached_payload, frames_payload, pictures, source_digest
+from views import pictures
+from views.figure_frames import figure_frames, frames_key
+from views.frames import FrameSet
+from views.style import PALETTE, base_layout
 
-FRAMES_KEY = source_digest(__file__, pictures.__file__)  # at import: see components.frames.source_digest
+FRAMES_KEY = frames_key(__file__, pictures.__file__)
 
 THETA_STEP_DEG = 0.9  # 100 frames: 0 … 0.99·π/2 (= 89.1°)
 THETA_GRID_DEG = np.round(np.arange(100) * THETA_STEP_DEG, 6)
 DEFAULT_THETA_DEG = float(THETA_GRID_DEG[50])
 SPACE_START = (-0.6, 0.3)  # the image (a, b) F2 shows first
+LINES_ID, MIRROR_ID = "fig-toy-lines", "fig-toy-mirror"
+LINES_READOUTS = (("ro-toy-lines-theta", "θ = "),)  # (element id, label) of each readout, in the texts' order
+MIRROR_READOUTS = (
+    ("ro-toy-mirror-theta", "θ = "),
+    ("ro-toy-mirror-d", "d(x) = "),
+    ("ro-toy-mirror-dist", "‖x − x_m‖ = "),
+    ("ro-toy-mirror-formula", "1.6 cos θ = "),
+    ("ro-toy-mirror-class", "x_m classified "),
+)
 
 
 def line_in_box(w: np.ndarray, b: float, half: float = 1.0) -> tuple[list[float], list[float]]:
@@ -55,8 +68,9 @@ def toy_image(a: float, b: float) -> list[list[float]]:
     return [[b, b, b], [b, a, b], [b, b, b]]
 
 
-def _image_trace(a: float, b: float, name: str) -> go.Heatmap:
+def _image_trace(a: float, b: float, name: str, uid: str) -> go.Heatmap:
     return go.Heatmap(
+        uid=uid,
         z=toy_image(a, b),
         zmin=-1,
         zmax=1,
@@ -69,10 +83,11 @@ def _image_trace(a: float, b: float, name: str) -> go.Heatmap:
     )
 
 
-def _add_picture(fig: go.Figure, a: float, b: float, axis: int) -> None:
+def _add_picture(fig: go.Figure, a: float, b: float, axis: int, name: str) -> None:
     """The toy image (a, b) as a layout image filling the 3×3 cells of picture axes number ``axis`` (what a heatmap
     of ``toy_image`` draws there, on 256 colour levels, for the price of one <image> element)."""
     fig.add_layout_image(
+        name=name,
         source=pictures.heatmap_uri(toy_image(a, b), "Blues", -1, 1),
         xref=f"x{axis}",
         yref=f"y{axis}",
@@ -110,6 +125,7 @@ def _class_traces(show_legend: bool = True) -> list[go.Scatter]:
     spans = (("I", [-1, -0.2], "[−1, −0.2]"), ("J", [0.2, 1], "[0.2, 1]"))
     return [
         go.Scatter(
+            uid=f"class-{cls}",
             x=x,
             y=[0, 0],
             mode="lines",
@@ -125,9 +141,8 @@ def _class_traces(show_legend: bool = True) -> list[go.Scatter]:
 def _boundary_trace(w: np.ndarray, name: str) -> go.Scatter:
     """The line 𝓛_θ (normal w, through the origin) across the image square."""
     lx, ly = line_in_box(w, 0.0)
-    return go.Scatter(
-        x=lx, y=ly, mode="lines", line=dict(color=PALETTE["boundary"], width=2.5), name=name, hoverinfo="skip"
-    )
+    boundary = dict(color=PALETTE["boundary"], width=2.5)
+    return go.Scatter(uid="boundary", x=lx, y=ly, mode="lines", line=boundary, name=name, hoverinfo="skip")
 
 
 def make_toy_space(a: float, b: float) -> go.Figure:
@@ -138,6 +153,7 @@ def make_toy_space(a: float, b: float) -> go.Figure:
     # An invisible 41×41 heatmap over the plane catches clicks (one cheap trace; cells are the 0.05 grid).
     grid = np.round(np.linspace(-1, 1, 41), 2)
     targets = go.Heatmap(
+        uid="click-targets",
         x=grid,
         y=grid,
         z=np.zeros((41, 41)),
@@ -149,6 +165,7 @@ def make_toy_space(a: float, b: float) -> go.Figure:
     )
     fig.add_trace(targets, 1, 1)
     point = go.Scatter(
+        uid="point",
         x=[a],
         y=[b],
         mode="markers",
@@ -158,7 +175,7 @@ def make_toy_space(a: float, b: float) -> go.Figure:
         hovertemplate="a = %{x:.2f}, b = %{y:.2f}<extra></extra>",
     )
     fig.add_trace(point, 1, 1)
-    fig.add_trace(_image_trace(a, b, "image"), 1, 2)
+    fig.add_trace(_image_trace(a, b, "image", "image"), 1, 2)
     base_layout(fig, height=400)
     plane_axes(fig)
     _square_images(fig, 2, 2)
@@ -182,7 +199,7 @@ def make_toy_classes() -> go.Figure:
     )
     # the six examples: pictures on their own (hidden) axes, titled with their a, no hover (the title says it all)
     for k, a in enumerate(examples):
-        _add_picture(fig, a, 0.0, k + 2)
+        _add_picture(fig, a, 0.0, k + 2, f"example-{k}")
     base_layout(fig, height=460)
     plane_axes(fig)
     fig.update_layout(yaxis=dict(range=[-0.45, 0.45], scaleanchor=None))
@@ -197,6 +214,7 @@ def make_toy_lines(theta: float) -> go.Figure:
     fig.add_trace(_boundary_trace(w, "𝓛_θ (boundary)"))
     arrow = dict(symbol="arrow", angleref="previous", size=[0, 14])
     normal = go.Scatter(
+        uid="normal",
         x=[0, 0.45 * w[0]],
         y=[0, 0.45 * w[1]],
         mode="lines+markers",
@@ -240,9 +258,12 @@ def make_toy_mirror(theta: float) -> go.Figure:
         fig.add_trace(t, 1, 1)
     fig.add_trace(_boundary_trace(q["w"], "𝓛_θ"), 1, 1)
     dotted = dict(color=PALETTE["muted"], dash="dot", width=1.5)
-    join = go.Scatter(x=[x[0], xm[0]], y=[x[1], xm[1]], mode="lines", showlegend=False, hoverinfo="skip", line=dotted)
+    join = go.Scatter(
+        uid="join", x=[x[0], xm[0]], y=[x[1], xm[1]], mode="lines", showlegend=False, hoverinfo="skip", line=dotted
+    )
     fig.add_trace(join, 1, 1)
     points = go.Scatter(
+        uid="points",
         x=[round(v, 5) for v in (x[0], xp[0], xm[0])],
         y=[round(v, 5) for v in (x[1], xp[1], xm[1])],
         mode="markers+text",
@@ -261,8 +282,8 @@ def make_toy_mirror(theta: float) -> go.Figure:
     # heatmaps of the same values stay under them, invisible, for the hover read-out.
     shown = ((2, (float(x[0]), float(x[1]), "x")), (3, (round(float(xm[0]), 5), round(float(xm[1]), 5), "x_m")))
     for col, (a, b, name) in shown:
-        fig.add_trace(_image_trace(a, b, name).update(opacity=0), 1, col)
-        _add_picture(fig, a, b, col)
+        fig.add_trace(_image_trace(a, b, name, name).update(opacity=0), 1, col)
+        _add_picture(fig, a, b, col, name)
     base_layout(fig, height=360)
     plane_axes(fig)
     _square_images(fig, 3, 2)
@@ -277,25 +298,31 @@ def mirror_readouts(theta: float) -> list[str]:
     return [*lines_readouts(theta), f"{q['d']:+.3f}", f"{q['dist']:.3f}", f"{1.6 * math.cos(theta):.3f}", side]
 
 
-def theta_payload(name: str, key: str, make: Callable[[float], go.Figure], texts: Callable[[float], list[str]]) -> dict:
-    """Every frame of a θ slider (cached as ``name``/``key``): ``make(θ)`` and ``texts(θ)`` at each θ of the
-    grid, θ in radians."""
+def theta_frames(
+    name: str,
+    key: str,
+    fig_id: str,
+    make: Callable[[float], go.Figure],
+    texts: Callable[[float], list[str]],
+    readouts: Sequence[tuple[str, str]],
+) -> FrameSet:
+    """The frame set of a θ slider over ``THETA_GRID_DEG`` (cached as ``name``/``key``): ``make(θ)`` and
+    ``texts(θ)`` at each θ of the grid, θ in radians."""
     thetas = np.radians(THETA_GRID_DEG)
-    return cached_payload(
-        name, key, lambda: frames_payload(THETA_GRID_DEG, [make(t) for t in thetas], [texts(t) for t in thetas])
-    )
+    ids = [rid for rid, _ in readouts]
+    return figure_frames(name, key, fig_id, THETA_GRID_DEG, lambda k: make(thetas[k]), lambda k: texts(thetas[k]), ids)
 
 
 @functools.lru_cache(maxsize=1)
-def lines_payload() -> dict:
-    """All frames of F4 (one per θ of the slider grid)."""
-    return theta_payload("toy-lines", FRAMES_KEY, make_toy_lines, lines_readouts)
+def lines_frames() -> FrameSet:
+    """The frames of F4 (one per θ of the slider grid)."""
+    return theta_frames("toy-lines", FRAMES_KEY, LINES_ID, make_toy_lines, lines_readouts, LINES_READOUTS)
 
 
 @functools.lru_cache(maxsize=1)
-def mirror_payload() -> dict:
-    """All frames of F6 (one per θ of the slider grid)."""
-    return theta_payload("toy-mirror", FRAMES_KEY, make_toy_mirror, mirror_readouts)
+def mirror_frames() -> FrameSet:
+    """The frames of F5–F6 (one per θ of the slider grid)."""
+    return theta_frames("toy-mirror", FRAMES_KEY, MIRROR_ID, make_toy_mirror, mirror_readouts, MIRROR_READOUTS)
 
 
 @functools.lru_cache(maxsize=1)

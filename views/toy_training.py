@@ -1,7 +1,8 @@
 """§1's F7: real training on the toy set — hinge and logistic models at every λ of the slider, drawn exactly.
 
 ``noisy_fits`` trains the models once per process (models.toy: exact optima), ``make_toy_noisy`` draws one λ,
-``noisy_readouts`` gives its texts and ``noisy_payload`` every frame of the λ slider.
+``noisy_readouts`` gives its texts (for the readouts declared in ``NOISY_READOUTS``) and ``noisy_frames`` the frame
+set of the λ slider.
 """
 
 from __future__ import annotations
@@ -15,9 +16,18 @@ import plotly.graph_objects as go
 from models import toy
 from models.geometry import tilting_angle
 from views import toy as toy_view
-from views._from_components import PALETTE, base_layout, cached_payload, frames_payload, source_digest
+from views.class_points import class_points
+from views.figure_frames import figure_frames, frames_key
+from views.frames import FrameSet
+from views.style import PALETTE, base_layout
 
-NOISY_KEY = source_digest(__file__, toy_view.__file__, toy.__file__)  # at import: see components.frames
+NOISY_KEY = frames_key(__file__, toy_view.__file__, toy.__file__)
+NOISY_ID = "fig-toy-noisy"
+NOISY_READOUTS = (
+    ("ro-toy-noisy-lambda", "λ = "),
+    ("ro-toy-noisy-hinge", "hinge: "),
+    ("ro-toy-noisy-logistic", "logistic: "),
+)
 
 NOISY_EXPONENTS = np.round(np.arange(-4.0, -0.999, 0.25), 6)  # beyond ~10^-0.75 the hinge bias is not unique
 DEFAULT_NOISY = -2.0
@@ -49,8 +59,8 @@ def tilt(w: np.ndarray) -> float:
     return tilting_angle(w, CENTRE_I, CENTRE_J)
 
 
-def _line(x: list[float], y: list[float], name: str, line: dict, show: bool = True) -> go.Scatter:
-    return go.Scatter(x=x, y=y, mode="lines", hoverinfo="skip", name=name, showlegend=show, line=line)
+def _line(uid: str, xy: tuple[list, list], name: str, line: dict, show: bool | None) -> go.Scatter:
+    return go.Scatter(uid=uid, x=xy[0], y=xy[1], mode="lines", hoverinfo="skip", name=name, showlegend=show, line=line)
 
 
 def make_toy_noisy(data: dict, k: int) -> go.Figure:
@@ -58,11 +68,11 @@ def make_toy_noisy(data: dict, k: int) -> go.Figure:
     X, y = data["X"], data["y"]
     is_p = np.all(np.isclose(X, toy.P_NOISY), axis=1)
     fig = go.Figure()
-    for label, cls, name in ((-1.0, "I", "class I (training)"), (1.0, "J", "class J (training)")):
-        m = (y == label) & ~is_p
-        marker = dict(size=7, color=PALETTE[cls], line=dict(color="white", width=0.5))
-        fig.add_trace(go.Scatter(x=X[m, 0], y=X[m, 1], mode="markers", name=name, hoverinfo="skip", marker=marker))
+    marker = dict(size=7, line=dict(color="white", width=0.5))
+    for trace in class_points(X[~is_p], y[~is_p], marker, "class {} (training)"):
+        fig.add_trace(trace)
     p = go.Scatter(
+        uid="p",
         x=[toy.P_NOISY[0]],
         y=[toy.P_NOISY[1]],
         mode="markers+text",
@@ -75,16 +85,12 @@ def make_toy_noisy(data: dict, k: int) -> go.Figure:
     fig.add_trace(p)
     w_h, b_h = data["fits"]["hinge"][k]
     margin = dict(color=PALETTE["muted"], dash="dot", width=1.2)
-    for side in (-1.0, 1.0):  # the hinge's margin lines w·x + b = ±1: inside them a point still pays loss
-        fig.add_trace(_line(*toy_view.line_in_box(w_h, b_h - side), "hinge margin (s = ±1)", margin, side > 0))
+    # the hinge's margin lines w·x + b = ±1: inside them a point still pays loss
+    for side, uid in ((-1.0, "margin-low"), (1.0, "margin-high")):
+        fig.add_trace(_line(uid, toy_view.line_in_box(w_h, b_h - side), "hinge margin (s = ±1)", margin, side > 0))
     for loss, style in LOSS_STYLE.items():
         w, b = data["fits"][loss][k]
-        lx, ly = toy_view.line_in_box(w, b)
-        fig.add_trace(
-            go.Scatter(
-                x=lx, y=ly, mode="lines", line=dict(width=2.5, **style), hoverinfo="skip", name=f"{loss} boundary"
-            )
-        )
+        fig.add_trace(_line(loss, toy_view.line_in_box(w, b), f"{loss} boundary", dict(width=2.5, **style), None))
     base_layout(fig, height=400)
     toy_view.plane_axes(fig)
     return fig
@@ -104,14 +110,8 @@ def noisy_readouts(data: dict, k: int) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def noisy_payload() -> dict:
-    """All frames of F7 (one per λ of its grid)."""
-    data = noisy_fits()
-    ks = range(len(NOISY_EXPONENTS))
-    return cached_payload(
-        "toy-noisy",
-        NOISY_KEY,
-        lambda: frames_payload(
-            NOISY_EXPONENTS, [make_toy_noisy(data, k) for k in ks], [noisy_readouts(data, k) for k in ks]
-        ),
-    )
+def noisy_frames() -> FrameSet:
+    """The frames of F7 (one per λ of its grid; the models are trained only when the cache misses)."""
+    ids = [rid for rid, _ in NOISY_READOUTS]
+    make, texts = (lambda k: make_toy_noisy(noisy_fits(), k)), (lambda k: noisy_readouts(noisy_fits(), k))
+    return figure_frames("toy-noisy", NOISY_KEY, NOISY_ID, NOISY_EXPONENTS, make, texts, ids)
