@@ -49,7 +49,11 @@ RUN --mount=type=bind,target=/ctx \
 # --- 2. app: the code and the precomputed artifacts, gathered on the small base (cheap layers) --------
 FROM ${BASE_IMAGE} AS app
 WORKDIR /app
-COPY app.py worker.py serving.py gunicorn.conf.py pyproject.toml /app/
+COPY app.py worker.py gunicorn.conf.py pyproject.toml /app/
+COPY settings /app/settings
+COPY store /app/store
+COPY cli /app/cli
+COPY serving /app/serving
 COPY models /app/models
 COPY components /app/components
 COPY jobs /app/jobs

@@ -1,6 +1,7 @@
 # The README's commands.  Each target sets itself up from scratch when needed and is idempotent:
 #   make run    install what is missing, then serve the article on http://127.0.0.1:$(PORT)
-#   make test   install what is missing (Python deps, Chromium, redis-server), then run the whole suite
+#   make test   install what is missing (Python deps, Chromium, redis-server), run `make lint`, then the whole suite
+#   make lint   ruff check, ruff format --check and the import contracts (lint-imports, see pyproject.toml)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -39,7 +40,7 @@ run: $(STAMP)
 serve: $(STAMP)
 	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py app:server
 
-test: $(STAMP) sysdeps js-test
+test: lint sysdeps js-test
 	$(PY) -m pytest -q
 
 # The page's JS on its own (frame player, Plotly adapter, fast lanes), with node's built-in test runner.
@@ -47,7 +48,9 @@ js-test: sysdeps
 	node --test tests/js/
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 screenshots: $(STAMP) sysdeps
 	$(PY) -m tests.screenshots

@@ -1,17 +1,20 @@
 """The Dash app: assembles the article from components/ and exposes ``server`` for gunicorn.
 
 ``python app.py`` (what ``make run`` does) serves it on http://127.0.0.1:$PORT (default 8050) with
-the embedded defaults: no extra services, on-demand jobs in a local process pool.
+the embedded defaults: no extra services, on-demand jobs in a local process pool.  A bad setting
+(``L2_*``, ``PORT``, ``HOST``) stops it at once with one line naming the variable (exit status 2).
 """
 
 from __future__ import annotations
 
-import os
+import settings
 
-import dash
+settings.exit_on_error(settings.get)  # before anything reads a setting (components/ do at import)
 
-import serving
-from components import page
+import dash  # noqa: E402
+
+import serving  # noqa: E402
+from components import page  # noqa: E402
 
 app = dash.Dash(
     __name__,
@@ -28,11 +31,10 @@ page.register(app)
 
 
 if __name__ == "__main__":
-    from jobs.web_cli import start_warming
+    from serving.warming import start_warming
+    from settings import logs
 
+    logs.configure()
     start_warming()  # the MNIST views' 90 (pair, loss) answers, built in the background (L2_WARM_ANSWERS=0: not)
-    app.run(
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.get("PORT", "8050")),
-        debug=os.environ.get("L2_DEBUG", "") == "1",
-    )
+    s = settings.get()
+    app.run(host=s.host or "127.0.0.1", port=s.port, debug=s.debug)

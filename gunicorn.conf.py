@@ -1,51 +1,52 @@
 """gunicorn settings for the production entry point (``make serve``, the container image).
 
-Every value comes from an environment variable with a typed parser and a default that suits a
-classroom on one machine; see the README's configuration table.
+Every value comes from the settings package (typed, validated, documented in the README's configuration
+table); a bad value stops gunicorn at once with one line naming the variable (exit status 2).  Logging is
+the project's own configuration (``settings.logs``), so gunicorn's lines have the app's format.
 """
 
 from __future__ import annotations
 
-import os
+import settings
+from settings import logs
 
-from models.config import env_int
+_s = settings.exit_on_error(settings.get)
 
-_cores = os.cpu_count() or 1
-
-bind = f"{os.environ.get('HOST', '0.0.0.0').strip() or '0.0.0.0'}:{env_int('PORT', 8050, 1, 65535)}"
+bind = f"{_s.host or '0.0.0.0'}:{_s.port}"
 # Callbacks are short and mostly read cached artifacts: a few processes per core, a few threads each.
-workers = env_int("L2_WEB_WORKERS", min(2 * _cores + 1, 9), 1, 64)
+workers = _s.web_workers
 worker_class = "gthread"
-threads = env_int("L2_WEB_THREADS", 4, 1, 64)
-timeout = env_int("L2_WEB_TIMEOUT", 120, 5, 3600)
+threads = _s.web_threads
+timeout = _s.web_timeout
 graceful_timeout = 20
 # Idle keep-alive connections cost nothing with gthread; a short limit races with a client that reuses the
 # connection just as the server drops it (the load benchmark saw resets on a saturated machine at 5 s).
-keepalive = env_int("L2_WEB_KEEPALIVE", 30, 1, 3600)
+keepalive = _s.web_keepalive
 # The app is imported in each worker, never in the master: no torch/threads before fork.
 preload_app = False
-max_requests = env_int("L2_WEB_MAX_REQUESTS", 5000, 0, 10**9)
+max_requests = _s.web_max_requests
 max_requests_jitter = max_requests // 10
-accesslog = os.environ.get("L2_ACCESS_LOG", "-") or None
+accesslog = _s.access_log
 errorlog = "-"
-loglevel = os.environ.get("L2_LOG_LEVEL", "info").lower()
+loglevel = _s.log_level
+logconfig_dict = logs.config_dict(_s)
 limit_request_line = 8190
 limit_request_fields = 100
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = _s.forwarded_allow_ips
 # gunicorn's control socket lives in $HOME: off by default (several instances per host, read-only homes).
-control_socket_disable = os.environ.get("L2_GUNICORN_CONTROL", "0").strip() != "1"
+control_socket_disable = not _s.gunicorn_control
 
 
 def when_ready(server) -> None:
     """Before the workers take requests: start building the MNIST views' answer files in the background."""
-    from jobs.web_cli import start_warming
+    from serving.warming import start_warming
 
     start_warming()
 
 
 def post_worker_init(worker) -> None:
     """With L2_WARMUP=1: build the page once before this worker takes requests (first student waits less)."""
-    if os.environ.get("L2_WARMUP", "0").strip() != "1":
+    if not _s.warmup:
         return
     import time
 

@@ -22,8 +22,9 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from jobs import artifacts  # noqa: E402
 from models import lenet, lenet_train  # noqa: E402
+from store import artifacts, mnist  # noqa: E402
+from store import lenet as nets  # noqa: E402
 
 
 def reference_loop(model, x, y, order, batch) -> None:
@@ -50,7 +51,7 @@ def main() -> None:
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    xtr, ytr, _, _ = lenet_train.mnist_arrays()
+    xtr, ytr, _, _ = mnist.arrays()
     batch = 300
     n = args.steps * batch
     x = torch.tensor(xtr[:n], dtype=torch.float32).reshape(-1, 1, 28, 28).to(args.device)
@@ -69,16 +70,18 @@ def main() -> None:
     rows = []
     for wd in lenet_train.LADDER:
         try:
-            m = artifacts.read_manifest(lenet_train.checkpoint_dir(wd))
+            m = artifacts.read_manifest(nets.checkpoint_dir(wd))
         except artifacts.ArtifactError:
             rows.append(f"| {wd:g} | not trained | | | |")
             continue
         p = m["params"]
         done = p.get("epochs_done", len(p["history"]))
         sec = m["created_by"]["seconds"]
-        rows.append(f"| {wd:g} | {done}/{p['epochs']} | {sec / 60:.1f} | {sec / max(done, 1):.1f} | "
-                    f"{p.get('device', 'cpu')} |")
-    text = f"""## LeNet training (`benchmarks/lenet.py`)
+        rows.append(
+            f"| {wd:g} | {done}/{p['epochs']} | {sec / 60:.1f} | {sec / max(done, 1):.1f} | {p.get('device', 'cpu')} |"
+        )
+    text = (
+        f"""## LeNet training (`benchmarks/lenet.py`)
 
 Throughput of one training pass, {args.rounds} alternating rounds of {args.steps} batches of {batch} images,
 {args.device}, torch {torch.__version__}, {args.threads} threads, {platform.machine()}
@@ -96,10 +99,13 @@ paused while other benchmarks ran). At the throughput above, 50 epochs of 60 000
 
 | weight decay | epochs | minutes | s / epoch | device |
 | ---: | ---: | ---: | ---: | --- |
-""" + "\n".join(rows) + """
+"""
+        + "\n".join(rows)
+        + """
 
 Rerun: `python benchmarks/lenet.py` (then `python benchmarks/collect.py`).
 """
+    )
     out = ROOT / "benchmarks" / "results" / "lenet.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)

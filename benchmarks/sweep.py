@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from models import config, linear, mnist
+from models import conventions, linear
+from store import mnist
 
 RESULTS = Path(__file__).resolve().parent / "results" / "sweep.md"
 
@@ -78,13 +79,13 @@ def write_results(rows: list, args: argparse.Namespace, n_lambda: int, ref_note:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", nargs="+", default=["0-1", "2-3", "7-9"])
-    ap.add_argument("--losses", nargs="+", default=list(config.LOSSES))
+    ap.add_argument("--losses", nargs="+", default=list(conventions.LOSSES))
     ap.add_argument("--every", type=int, default=1, help="use every k-th λ of the 81 (default: all)")
     ap.add_argument("--save-reference", metavar="F", help="run only scikit-learn and store its results in F")
     ap.add_argument("--reference", metavar="F", help="reuse scikit-learn results stored by --save-reference")
     ap.add_argument("--notes", metavar="F", help="a text file appended to the section (e.g. analysis)")
     args = ap.parse_args()
-    lambdas = config.LAMBDAS[:: args.every]
+    lambdas = conventions.LAMBDAS[:: args.every]
     stored = dict(np.load(args.reference)) if args.reference else {}
     saved: dict[str, np.ndarray] = {}
     ref_note = "Both sides timed in the same run."
@@ -95,7 +96,7 @@ def main() -> None:
         )
     rows = []
     for text in args.pairs:
-        a, b = config.parse_pair(text)
+        a, b = conventions.parse_pair(text)
         data = mnist.pair_data(a, b)
         for loss in args.losses:
             key = f"{a}{b}-{loss}"

@@ -8,7 +8,6 @@ process, never in the web process).
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
@@ -18,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from jobs.tasks import task
-from models import config
 
 NETS = {"low": 1e-4, "high": 1e-1}
 MIN_INK = 255.0 * 8  # an "empty" drawing has less ink than ~8 fully black pixels
@@ -65,7 +63,7 @@ def validate(params: Any) -> dict:
     if index is not None:
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < N_TEST:
             raise ValueError(f"index must be a test image number 0..{N_TEST - 1}, got {index!r}")
-        from models.mnist import load_mnist
+        from store.mnist import load_mnist
 
         img = np.asarray(load_mnist()["test_images"][index], dtype=np.float32)
     else:
@@ -78,23 +76,25 @@ def _net(name: str):
     """(model, temperature) of a shipped net, loaded once per job process."""
     import torch
 
-    from models import lenet_train
+    from store import lenet as nets
 
     torch.set_num_threads(1)
-    model, _ = lenet_train.load_checkpoint(NETS[name])
+    model, _ = nets.load_checkpoint(NETS[name])
     return model, temperature(NETS[name])
 
 
 def temperature(wd: float) -> float:
-    """The net's calibrated temperature from the precomputed analysis (computed if it is missing)."""
-    path = config.PRECOMPUTED / "lenet" / "analysis" / "analysis.json"
-    try:
-        return float(json.loads(path.read_text())["nets"][f"{wd:.0e}"]["temperature"])
-    except (OSError, ValueError, KeyError, TypeError):
-        from models import attacks, lenet, lenet_train
+    """The net's calibrated temperature from the precomputed analysis (computed if it is missing or broken)."""
+    from store import lenet as nets
 
-        model, _ = lenet_train.load_checkpoint(wd)
-        _, _, xte, _ = lenet_train.mnist_arrays()
+    try:
+        return float(nets.analysis()[0]["nets"][nets.wd_key(wd)]["temperature"])
+    except (nets.ArtifactError, ValueError, KeyError, TypeError):
+        from models import attacks, lenet
+        from store import mnist
+
+        model, _ = nets.load_checkpoint(wd)
+        _, _, xte, _ = mnist.arrays()
         return attacks.calibrate_temperature(lenet.predict_logits(model, xte))
 
 
@@ -113,16 +113,30 @@ def run_attack(p: dict, progress: Callable[[float, str], None]) -> dict:
             frac = min(i / attacks.DRAW_MAX_STEPS, 1.0)
             progress((k + frac) / len(p["nets"]), f"LeNet_{name}: step {i}")
 
-        res = attacks.targeted_attack(model, p["image"][None], np.array([p["target"]]), t, step=attacks.DRAW_STEP,
-                                      max_steps=attacks.DRAW_MAX_STEPS, progress=step, refine=attacks.DRAW_REFINE)
+        res = attacks.targeted_attack(
+            model,
+            p["image"][None],
+            np.array([p["target"]]),
+            t,
+            step=attacks.DRAW_STEP,
+            max_steps=attacks.DRAW_MAX_STEPS,
+            progress=step,
+            refine=attacks.DRAW_REFINE,
+        )
         adv_probs = attacks.scores_at(model, res.adversarial, t)[0]
         adv = res.adversarial[0]
         out["nets"][name] = {
-            "weight_decay": NETS[name], "temperature": t,
-            "pred": int(probs.argmax()), "pred_score": float(probs.max()), "probs": probs.round(5).tolist(),
-            "adv_pred": int(adv_probs.argmax()), "adv_target_score": float(res.p_target[0]),
+            "weight_decay": NETS[name],
+            "temperature": t,
+            "pred": int(probs.argmax()),
+            "pred_score": float(probs.max()),
+            "probs": probs.round(5).tolist(),
+            "adv_pred": int(adv_probs.argmax()),
+            "adv_target_score": float(res.p_target[0]),
             "adversarial": np.rint(adv).astype(int).tolist(),
-            "l2": float(res.l2[0]), "success": bool(res.success[0]), "steps": int(res.steps[0]),
+            "l2": float(res.l2[0]),
+            "success": bool(res.success[0]),
+            "steps": int(res.steps[0]),
             "seconds": round(time.perf_counter() - t0, 3),
         }
     progress(1.0, "done")

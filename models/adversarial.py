@@ -39,8 +39,16 @@ def random_start(x: torch.Tensor, eps: float, generator: torch.Generator | None 
     return (x + delta).clamp(0.0, PIXEL_MAX) - x
 
 
-def pgd_l2(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, steps: int = 7,
-           alpha: float | None = None, start: str = "random", generator: torch.Generator | None = None) -> torch.Tensor:
+def pgd_l2(
+    model: torch.nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    eps: float,
+    steps: int = 7,
+    alpha: float | None = None,
+    start: str = "random",
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """Adversarial images x + δ, ‖δ‖₂ ≤ eps (0..255 units), that raise the cross-entropy of labels y."""
     if eps <= 0 or steps <= 0:
         return x.detach()

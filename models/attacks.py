@@ -66,9 +66,17 @@ class AttackResult:
     steps: np.ndarray
 
 
-def targeted_attack(model: torch.nn.Module, images: np.ndarray, targets: np.ndarray, temperature: float,
-                    step: float = STEP, max_steps: int = MAX_STEPS, target_p: float = TARGET_P,
-                    progress: Callable[[int, int], None] | None = None, refine: int = 0) -> AttackResult:
+def targeted_attack(
+    model: torch.nn.Module,
+    images: np.ndarray,
+    targets: np.ndarray,
+    temperature: float,
+    step: float = STEP,
+    max_steps: int = MAX_STEPS,
+    target_p: float = TARGET_P,
+    progress: Callable[[int, int], None] | None = None,
+    refine: int = 0,
+) -> AttackResult:
     """Normalized-gradient targeted attack (see module docstring) on raw 0..255 images (N, 28, 28).
 
     ``refine`` > 0: the last step of each successful image is cut back to the first of ``refine`` equally
@@ -112,13 +120,27 @@ def targeted_attack(model: torch.nn.Module, images: np.ndarray, targets: np.ndar
         _cut_last_step(model, x, prev, tgt, steps, p_t, temperature, target_p, refine)
     adv = x.reshape(n, 28, 28).numpy()
     l2 = (x - x0).flatten(1).norm(dim=1).numpy() / lenet.PIXEL_MAX
-    return AttackResult(adv.astype(np.float32), l2.astype(np.float64), p_t.numpy().astype(np.float64),
-                        (p_t >= target_p).numpy(), steps.numpy())
+    return AttackResult(
+        adv.astype(np.float32),
+        l2.astype(np.float64),
+        p_t.numpy().astype(np.float64),
+        (p_t >= target_p).numpy(),
+        steps.numpy(),
+    )
 
 
 @torch.no_grad()
-def _cut_last_step(model: torch.nn.Module, x: torch.Tensor, prev: torch.Tensor, tgt: torch.Tensor, steps: torch.Tensor,
-                   p_t: torch.Tensor, temperature: float, target_p: float, points: int) -> None:
+def _cut_last_step(
+    model: torch.nn.Module,
+    x: torch.Tensor,
+    prev: torch.Tensor,
+    tgt: torch.Tensor,
+    steps: torch.Tensor,
+    p_t: torch.Tensor,
+    temperature: float,
+    target_p: float,
+    points: int,
+) -> None:
     """In place: move each successful image back along its last step to the first of ``points`` equally spaced
     points (prev → x) whose p_target reaches ``target_p``; the end point x itself always qualifies."""
     idx = ((p_t >= target_p) & (steps > 0)).nonzero().flatten()
@@ -162,8 +184,10 @@ def filter_selection(seed: int = 0) -> dict[str, np.ndarray]:
     """A fixed random choice of (output, input) channel pairs per layer, the same for every net."""
     rng = np.random.default_rng(seed)
     shapes = {"conv1": (20, 1), "conv2": (50, 20), "fc1": (500, 50), "fc2": (10, 1)}
-    return {name: np.stack([rng.choice(o, FILTER_PICKS, replace=False), rng.integers(0, i, FILTER_PICKS)], 1)
-            for name, (o, i) in shapes.items()}
+    return {
+        name: np.stack([rng.choice(o, FILTER_PICKS, replace=False), rng.integers(0, i, FILTER_PICKS)], 1)
+        for name, (o, i) in shapes.items()
+    }
 
 
 def filters(model: lenet.LeNet, picks: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -186,8 +210,16 @@ def scores_at(model: torch.nn.Module, images: np.ndarray, temperature: float) ->
     return p / p.sum(1, keepdims=True)
 
 
-def min_norm_pgd_l2(model: torch.nn.Module, images: np.ndarray, targets: np.ndarray, temperature: float,
-                    hi: float = 20.0, iters: int = 10, steps: int = 50, target_p: float = TARGET_P) -> np.ndarray:
+def min_norm_pgd_l2(
+    model: torch.nn.Module,
+    images: np.ndarray,
+    targets: np.ndarray,
+    temperature: float,
+    hi: float = 20.0,
+    iters: int = 10,
+    steps: int = 50,
+    target_p: float = TARGET_P,
+) -> np.ndarray:
     """Independent cross-check: per image, the smallest L2 budget ([0, 1] units) for which torchattacks'
     targeted L2 PGD reaches p_target ≥ 0.95 — a batched bisection over per-image budgets."""
     import torchattacks  # optional; imported lazily
@@ -224,14 +256,22 @@ def agreement(ours: np.ndarray, theirs: np.ndarray) -> dict:
 
     ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
     corr = len(ours) >= 3 and np.ptp(ours) > 0 and np.ptp(theirs) > 0
-    return {"median_ours": float(np.median(ours)), "median_library": float(np.median(theirs)),
-            "ratio_of_medians": float(np.median(theirs) / np.median(ours)),
-            "pearson": float(pearsonr(ours, theirs)[0]) if corr else None,
-            "spearman": float(spearmanr(ours, theirs)[0]) if corr else None}
+    return {
+        "median_ours": float(np.median(ours)),
+        "median_library": float(np.median(theirs)),
+        "ratio_of_medians": float(np.median(theirs) / np.median(ours)),
+        "pearson": float(pearsonr(ours, theirs)[0]) if corr else None,
+        "spearman": float(spearmanr(ours, theirs)[0]) if corr else None,
+    }
 
 
-def analyze(model: lenet.LeNet, test_images: np.ndarray, test_labels: np.ndarray, per_digit: int = 20,
-            picks: dict[str, np.ndarray] | None = None) -> tuple[dict, dict[str, np.ndarray]]:
+def analyze(
+    model: lenet.LeNet,
+    test_images: np.ndarray,
+    test_labels: np.ndarray,
+    per_digit: int = 20,
+    picks: dict[str, np.ndarray] | None = None,
+) -> tuple[dict, dict[str, np.ndarray]]:
     """All per-network analyses: RMS, filters, temperature, per-digit and robustness-set attacks.
 
     Returns (JSON-able summary, arrays for the figures)."""
@@ -244,23 +284,47 @@ def analyze(model: lenet.LeNet, test_images: np.ndarray, test_labels: np.ndarray
     cyc_fast = targeted_attack(model, d_imgs, d_tgt, t, step=FAST_STEP, max_steps=MAX_STEPS // 4)
     p0, p1 = scores_at(model, d_imgs, t), scores_at(model, cyc.adversarial, t)
     robust = robustness_set(test_labels, per_digit)
-    rob = targeted_attack(model, np.asarray(test_images[robust]), cyclic_targets(test_labels[robust]), t,
-                          step=FAST_STEP, max_steps=MAX_STEPS // 4)
+    rob = targeted_attack(
+        model,
+        np.asarray(test_images[robust]),
+        cyclic_targets(test_labels[robust]),
+        t,
+        step=FAST_STEP,
+        max_steps=MAX_STEPS // 4,
+    )
     summary = {
         "test_error": float(100.0 * np.mean(logits.argmax(1) != test_labels)),
-        "rms": lenet.weight_rms(model), "temperature": t,
+        "rms": lenet.weight_rms(model),
+        "temperature": t,
         "median_max_prob": median_max_prob(logits, t),
-        "cyclic": {"index": digits.tolist(), "label": test_labels[digits].tolist(), "target": d_tgt.tolist(),
-                   "pred": p0.argmax(1).tolist(), "pred_score": p0.max(1).tolist(),
-                   "adv_pred": p1.argmax(1).tolist(), "adv_target_score": cyc.p_target.tolist(),
-                   "l2": cyc.l2.tolist(), "success": cyc.success.tolist(), "steps": cyc.steps.tolist(),
-                   "l2_fast_step": cyc_fast.l2.tolist(),
-                   "fast_over_paper_step_median_ratio": float(np.median(cyc_fast.l2 / np.maximum(cyc.l2, 1e-9)))},
-        "robust": {"n": int(len(robust)), "median_l2": float(np.median(rob.l2)), "step_0_255": FAST_STEP,
-                   "success_rate": float(rob.success.mean()), "median_steps": float(np.median(rob.steps))},
+        "cyclic": {
+            "index": digits.tolist(),
+            "label": test_labels[digits].tolist(),
+            "target": d_tgt.tolist(),
+            "pred": p0.argmax(1).tolist(),
+            "pred_score": p0.max(1).tolist(),
+            "adv_pred": p1.argmax(1).tolist(),
+            "adv_target_score": cyc.p_target.tolist(),
+            "l2": cyc.l2.tolist(),
+            "success": cyc.success.tolist(),
+            "steps": cyc.steps.tolist(),
+            "l2_fast_step": cyc_fast.l2.tolist(),
+            "fast_over_paper_step_median_ratio": float(np.median(cyc_fast.l2 / np.maximum(cyc.l2, 1e-9))),
+        },
+        "robust": {
+            "n": int(len(robust)),
+            "median_l2": float(np.median(rob.l2)),
+            "step_0_255": FAST_STEP,
+            "success_rate": float(rob.success.mean()),
+            "median_steps": float(np.median(rob.steps)),
+        },
     }
-    arrays = {"digits_orig": d_imgs.astype(np.uint8), "digits_adv": np.rint(cyc.adversarial).astype(np.uint8),
-              "robust_l2": rob.l2.astype(np.float32), "robust_index": robust}
+    arrays = {
+        "digits_orig": d_imgs.astype(np.uint8),
+        "digits_adv": np.rint(cyc.adversarial).astype(np.uint8),
+        "robust_l2": rob.l2.astype(np.float32),
+        "robust_index": robust,
+    }
     for name, f in filters(model, picks or filter_selection()).items():
         arrays[f"filters_{name}"] = f.astype(np.float16)
     return summary, arrays

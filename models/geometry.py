@@ -54,38 +54,53 @@ def tilting_angle(w: np.ndarray, i: np.ndarray, j: np.ndarray) -> float:
     return float(np.arccos(min(1.0, c)))
 
 
-def _fixed_orthogonal(z_hat: np.ndarray) -> np.ndarray:
-    """A fixed unit vector orthogonal to z_hat: the coordinate axis least aligned with z_hat, made orthogonal."""
-    e = np.zeros_like(z_hat)
-    e[int(np.argmin(np.abs(z_hat)))] = 1.0
-    n = e - (e @ z_hat) * z_hat
-    return n / np.linalg.norm(n)
+def _fixed_direction(z_hat: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The plane's second axis when no model gives one: the mean image's part orthogonal to ẑ (or, if that is
+    zero, the coordinate axis least aligned with ẑ, made orthogonal)."""
+    m = (i + j) / 2
+    e = m - (m @ z_hat) * z_hat
+    if np.linalg.norm(e) < 1e-12:
+        e = np.zeros_like(z_hat)
+        e[int(np.argmin(np.abs(z_hat)))] = 1.0
+        e -= (e @ z_hat) * z_hat
+    return e / np.linalg.norm(e)
 
 
-def tilting_basis(w: np.ndarray, i: np.ndarray, j: np.ndarray,
-                  fallback: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Orthonormal basis (ẑ, n̂) of the tilting plane spanned by j − i and w.
+def tilting_bases(W: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ẑ (d,) and n̂ for every row of W (L, d): the one tilting-plane basis of the project.
 
-    ẑ = (j − i)/‖j − i‖ and n̂ is the normalised part of w orthogonal to ẑ, oriented so that w·n̂ ≥ 0.
-    When θ ≈ 0 (w ∥ ẑ, e.g. at the largest λ) n̂ is undefined: we then use the part of ``fallback``
-    orthogonal to ẑ (e.g. the w of the next-smaller λ), and if that is also parallel or missing, a
-    fixed direction (the coordinate axis least aligned with ẑ, orthogonalised), so the plane is stable.
+    ẑ = (j − i)/‖j − i‖ and n̂_k is the normalised part of w_k orthogonal to ẑ (so w_k·n̂_k ≥ 0).  When θ ≈ 0
+    (w_k ∥ ẑ, e.g. at the largest λ) n̂_k is undefined: the row then borrows the n̂ of the nearest row that has
+    one, and when no row has one, every row gets a fixed direction (``_fixed_direction``), so the plane is stable.
     """
-    z_hat = _unit(np.asarray(j, dtype=np.float64) - np.asarray(i, dtype=np.float64))
-    w = np.asarray(w, dtype=np.float64)
-    scale = _norm(w)
-    for cand, s in ((w, scale), (fallback, None)):
-        if cand is None:
-            continue
-        cand = np.asarray(cand, dtype=np.float64)
-        s = s if s is not None else float(np.linalg.norm(cand))
-        if not np.isfinite(s) or s <= 0:
-            continue
-        n = cand - (cand @ z_hat) * z_hat
-        nn = float(np.linalg.norm(n))
-        if nn > 1e-9 * s:
-            return z_hat, n / nn
-    return z_hat, _fixed_orthogonal(z_hat)
+    W = np.atleast_2d(np.asarray(W, dtype=np.float64))
+    i, j = np.asarray(i, dtype=np.float64), np.asarray(j, dtype=np.float64)
+    z = (j - i) / np.linalg.norm(j - i)
+    N = W - np.outer(W @ z, z)
+    nn = np.linalg.norm(N, axis=1)
+    valid = nn > 1e-9 * np.maximum(np.linalg.norm(W, axis=1), 1e-300)
+    N_hat = np.zeros_like(N)
+    N_hat[valid] = N[valid] / nn[valid, None]
+    if not valid.any():
+        N_hat[:] = _fixed_direction(z, i, j)
+        return z, N_hat
+    good = np.flatnonzero(valid)
+    for k in np.flatnonzero(~valid):
+        N_hat[k] = N_hat[good[np.argmin(np.abs(good - k))]]
+    return z, N_hat
+
+
+def tilting_basis(
+    w: np.ndarray, i: np.ndarray, j: np.ndarray, fallback: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal basis (ẑ, n̂) of the tilting plane spanned by j − i and one w (``tilting_bases`` of one row).
+
+    When θ ≈ 0, n̂ comes from ``fallback`` (e.g. the w of the next-smaller λ), and if that is also parallel or
+    missing, from the fixed direction of ``tilting_bases``."""
+    _norm(np.asarray(w, dtype=np.float64))  # a zero or non-finite w is an error, not a plane
+    rows = [w] if fallback is None else [w, fallback]
+    z, N_hat = tilting_bases(np.stack([np.asarray(r, dtype=np.float64) for r in rows]), i, j)
+    return z, N_hat[0]
 
 
 def plane_coordinates(X: np.ndarray, z_hat: np.ndarray, n_hat: np.ndarray) -> np.ndarray:

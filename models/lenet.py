@@ -27,6 +27,7 @@ N_PARAMS = 431_080
 INIT_STD = 0.01
 PIXEL_MAX = 255.0
 
+
 class LeNet(nn.Module):
     """MatConvNet's MNIST LeNet; forward takes raw 0..255 pixels (N, 1, 28, 28) and returns logits (N, 10)."""
 

@@ -15,6 +15,10 @@ cross-entropy over the batch, and weight decay in a parameter group that holds o
 
 Logged per epoch: the running training error/loss over the epoch (as MatConvNet prints it) and the
 test error on the 10 000 test images; the final training error is also measured in one clean pass.
+
+Science only: ``train`` takes the data and returns the trained model and its history; the resume state
+comes in and goes out as bytes.  Reading MNIST and writing checkpoints is ``jobs.lenet_training``'s job
+(through ``store.lenet``).
 """
 
 from __future__ import annotations
@@ -25,24 +29,17 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from jobs import artifacts
-from models import adversarial, config, lenet
-from models.mnist import load_mnist
+from models import adversarial, lenet
 
 FAMILY = "lenet"
 VERSION = 1
-MODEL_FILE = "model.pt"
-SCRIPT_FILE = "model.torchscript.pt"
-RESUME_FILE = "resume.pt"
 LADDER = (1e-4, 1e-3, 1e-2, 3e-2, 1e-1)
 LOW, HIGH = 1e-4, 1e-1
-LENET_DIR = config.PRECOMPUTED / "lenet"
 
 
 @dataclass
@@ -68,22 +65,6 @@ class History:
     seconds: float = 0.0
 
 
-def wd_name(wd: float) -> str:
-    """Folder name of a weight decay, e.g. 0.1 → 'wd-1e-01'."""
-    return f"wd-{wd:.0e}"
-
-
-def checkpoint_dir(wd: float, root: Path | None = None) -> Path:
-    return Path(root or LENET_DIR) / wd_name(wd)
-
-
-def mnist_arrays(n_train: int = 60_000) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(train images, train labels, test images, test labels) as uint8/int arrays."""
-    m = load_mnist()
-    return (np.asarray(m["train_images"][:n_train]), np.asarray(m["train_labels"][:n_train]).astype(np.int64),
-            np.asarray(m["test_images"]), np.asarray(m["test_labels"]).astype(np.int64))
-
-
 def mean_image(train_images: np.ndarray) -> np.ndarray:
     """Training-set mean image in raw 0..255 units (float32, 28×28)."""
     return np.asarray(train_images, dtype=np.float64).mean(0).astype(np.float32)
@@ -93,39 +74,74 @@ def make_optimizer(model: lenet.LeNet, r: Recipe) -> torch.optim.SGD:
     """SGD with momentum; weight decay on the weights only (biases undecayed, as in the paper)."""
     weights = [getattr(model, n).weight for n in lenet.LAYERS]
     biases = [getattr(model, n).bias for n in lenet.LAYERS]
-    return torch.optim.SGD([{"params": weights, "weight_decay": r.weight_decay},
-                            {"params": biases, "weight_decay": 0.0}], lr=r.lr, momentum=r.momentum)
+    return torch.optim.SGD(
+        [{"params": weights, "weight_decay": r.weight_decay}, {"params": biases, "weight_decay": 0.0}],
+        lr=r.lr,
+        momentum=r.momentum,
+    )
 
 
-def _save_resume(path: Path, model, opt, epoch: int, hist: History, recipe: Recipe) -> None:
+def resume_bytes(model, opt, epoch: int, hist: History, recipe: Recipe) -> bytes:
+    """The state to resume training after ``epoch`` (model, optimizer, history, recipe) as torch.save bytes."""
     buf = io.BytesIO()
-    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "epoch": epoch,
-                "history": json.dumps(asdict(hist)), "recipe": json.dumps(asdict(recipe))}, buf)
-    artifacts.atomic_write_bytes(path, buf.getvalue())
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "opt": opt.state_dict(),
+            "epoch": epoch,
+            "history": json.dumps(asdict(hist)),
+            "recipe": json.dumps(asdict(recipe)),
+        },
+        buf,
+    )
+    return buf.getvalue()
 
 
-def train(recipe: Recipe, out: Path, device: str = "cpu", log: Callable[[str], None] = print,
-          threads: int | None = 2) -> dict:
-    """Train one LeNet into folder ``out`` (resuming from out/resume.pt if present); return its manifest."""
+def read_resume(raw: bytes) -> dict:
+    """A resume state (``resume_bytes``) loaded without running pickled code."""
+    return torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
+
+
+@dataclass
+class Trained:
+    """What ``train`` returns: the trained model (plain CPU copy), its history and the final training error."""
+
+    model: lenet.LeNet
+    history: History
+    final_train_error: float | None
+
+
+def train(
+    recipe: Recipe,
+    data: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    device: str = "cpu",
+    log: Callable[[str], None] = print,
+    threads: int | None = 2,
+    name: str = "lenet",
+    resume: bytes | None = None,
+    save_resume: Callable[[bytes], None] | None = None,
+) -> Trained:
+    """Train one LeNet on ``data`` = (train images, labels, test images, labels) (the first ``recipe.n_train``
+    training images are used), continuing from ``resume`` (``resume_bytes``) when given and valid.
+
+    After every epoch the resume state is handed to ``save_resume``; ``name`` labels the log lines."""
     if threads:
         torch.set_num_threads(threads)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    xtr, ytr, xte, yte = mnist_arrays(recipe.n_train)
+    xtr, ytr, xte, yte = data
+    xtr, ytr = xtr[: recipe.n_train], ytr[: recipe.n_train]
     mean = mean_image(xtr)
     model = lenet.build(recipe.seed, mean)
     opt = make_optimizer(model, recipe)
     hist, start = History(), 0
-    resume = out / RESUME_FILE
-    if resume.exists():
+    if resume is not None:
         try:
-            st = torch.load(resume, map_location="cpu", weights_only=True)
+            st = read_resume(resume)
             if json.loads(st["recipe"]) != asdict(recipe):
                 raise ValueError("recipe differs")
             model.load_state_dict(st["model"])
             opt.load_state_dict(st["opt"])
             start, hist = int(st["epoch"]), History(**json.loads(st["history"]))
-            log(f"resuming {out.name} after epoch {start}")
+            log(f"resuming {name} after epoch {start}")
         except Exception as exc:  # a bad resume file means starting over, not crashing
             log(f"ignoring resume state ({type(exc).__name__}: {exc}); starting from epoch 0")
             model, hist, start = lenet.build(recipe.seed, mean), History(), 0
@@ -152,21 +168,39 @@ def train(recipe: Recipe, out: Path, device: str = "cpu", log: Callable[[str], N
         model.to(device)
         dt = time.perf_counter() - t0
         hist.seconds += dt
-        hist.epochs.append({"epoch": epoch + 1, "train_error": round(100.0 * wrong / n, 4),
-                            "train_loss": round(loss_sum / n, 6), "test_error": round(test_err, 4),
-                            "seconds": round(dt, 2)})
-        log(f"{out.name} epoch {epoch + 1}/{recipe.epochs}: train {100.0 * wrong / n:.2f}% "
-            f"loss {loss_sum / n:.4f} test {test_err:.2f}% ({dt:.1f} s)")
-        _save_resume(resume, model, opt, epoch + 1, hist, recipe)
-    return finish(_to_plain(model), recipe, hist, out, xtr, ytr, device)
+        hist.epochs.append(
+            {
+                "epoch": epoch + 1,
+                "train_error": round(100.0 * wrong / n, 4),
+                "train_loss": round(loss_sum / n, 6),
+                "test_error": round(test_err, 4),
+                "seconds": round(dt, 2),
+            }
+        )
+        log(
+            f"{name} epoch {epoch + 1}/{recipe.epochs}: train {100.0 * wrong / n:.2f}% "
+            f"loss {loss_sum / n:.4f} test {test_err:.2f}% ({dt:.1f} s)"
+        )
+        if save_resume is not None:
+            save_resume(resume_bytes(model, opt, epoch + 1, hist, recipe))
+    plain = _to_plain(model)
+    return Trained(plain, hist, lenet.error_percent(plain, xtr, ytr))
 
 
 def _pgd_batch(model, xb, yb, eps: float, steps: int, generator: torch.Generator) -> torch.Tensor:
     return adversarial.pgd_l2(model, xb, yb, eps, steps, generator=generator)
 
 
-def train_epoch(model: lenet.LeNet, opt: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
-                order: torch.Tensor, batch: int, fmt=torch.contiguous_format, perturb=None) -> tuple[float, int]:
+def train_epoch(
+    model: lenet.LeNet,
+    opt: torch.optim.Optimizer,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    order: torch.Tensor,
+    batch: int,
+    fmt=torch.contiguous_format,
+    perturb=None,
+) -> tuple[float, int]:
     """One pass over ``order`` in mini-batches (mean cross-entropy, one SGD step each); (loss sum, errors).
 
     ``perturb(model, x, y)``, when given, replaces each batch before the step (adversarial training): the loss
@@ -202,63 +236,49 @@ def _err_dev(model, images, labels, device) -> float:
     return float(100.0 * np.mean(pred != labels))
 
 
-def finish(model: lenet.LeNet, recipe: Recipe, hist: History, out: Path, xtr, ytr, device: str,
-           partial: bool = False) -> dict:
-    """Write model.pt, the TorchScript export and the manifest; drop the resume state (kept if ``partial``)."""
+def checkpoint_params(
+    recipe: Recipe, hist: History, model: lenet.LeNet, final_train: float | None, device: str, partial: bool = False
+) -> dict:
+    """The manifest params of a checkpoint: the recipe, how far it got, its history, final errors and RMS."""
     last = hist.epochs[-1] if hist.epochs else {}
-    final_train = last.get("train_error") if partial else lenet.error_percent(model, xtr, ytr)
-    artifacts.atomic_write_bytes(out / MODEL_FILE, lenet.state_bytes(model))
-    artifacts.atomic_write_bytes(out / SCRIPT_FILE, lenet.torchscript_bytes(model))
-    params = {**asdict(recipe), "epochs_done": len(hist.epochs), "complete": not partial, "device": device, "inputs": "raw 0..255 pixels minus the training-set mean image",
-              "update": "SGD momentum 0.9 on mean cross-entropy; weight decay wd*w on weights only"
-              + (f"; every batch replaced by its L2 PGD images ({recipe.adv_steps} steps, eps {recipe.adv_eps:g} "
-                 "in [0, 1] units, step 2.5 eps/steps, random start)" if recipe.adv_eps > 0 else ""),
-              "history": hist.epochs, "final": {"train_error_running": last.get("train_error"),
-                                                "train_error": round(final_train, 4) if final_train is not None
-                                                else None,
-                                                "test_error": last.get("test_error")},
-              "rms": lenet.weight_rms(model), "n_params": lenet.count_params(model)}
-    manifest = artifacts.write_manifest(out, FAMILY, VERSION, params, [MODEL_FILE, SCRIPT_FILE],
-                                        f"python -m worker train-lenet --weight-decay {recipe.weight_decay:g} "
-                                        f"--epochs {recipe.epochs} --seed {recipe.seed}"
-                                        + (f" --adv-eps {recipe.adv_eps:g} --adv-steps {recipe.adv_steps}"
-                                           if recipe.adv_eps > 0 else ""), hist.seconds)
-    if not partial:
-        (out / RESUME_FILE).unlink(missing_ok=True)
-    return manifest
+    if partial:
+        final_train = last.get("train_error")
+    return {
+        **asdict(recipe),
+        "epochs_done": len(hist.epochs),
+        "complete": not partial,
+        "device": device,
+        "inputs": "raw 0..255 pixels minus the training-set mean image",
+        "update": "SGD momentum 0.9 on mean cross-entropy; weight decay wd*w on weights only"
+        + (
+            f"; every batch replaced by its L2 PGD images ({recipe.adv_steps} steps, eps {recipe.adv_eps:g} "
+            "in [0, 1] units, step 2.5 eps/steps, random start)"
+            if recipe.adv_eps > 0
+            else ""
+        ),
+        "history": hist.epochs,
+        "final": {
+            "train_error_running": last.get("train_error"),
+            "train_error": round(final_train, 4) if final_train is not None else None,
+            "test_error": last.get("test_error"),
+        },
+        "rms": lenet.weight_rms(model),
+        "n_params": lenet.count_params(model),
+    }
 
 
-def snapshot(out: Path) -> dict:
-    """Ship the epochs trained so far (from out/resume.pt) as a checkpoint marked partial; keep resume.pt.
+def checkpoint_command(recipe: Recipe) -> str:
+    """The worker command that trains this recipe (recorded in the checkpoint's manifest)."""
+    return (
+        f"python -m worker train-lenet --weight-decay {recipe.weight_decay:g} --epochs {recipe.epochs} "
+        f"--seed {recipe.seed}"
+        + (f" --adv-eps {recipe.adv_eps:g} --adv-steps {recipe.adv_steps}" if recipe.adv_eps > 0 else "")
+    )
 
-    ``train`` with the same recipe later continues from resume.pt and replaces the partial checkpoint."""
-    st = torch.load(Path(out) / RESUME_FILE, map_location="cpu", weights_only=True)
-    recipe = Recipe(**json.loads(st["recipe"]))
+
+def from_resume(raw: bytes) -> tuple[lenet.LeNet, Recipe, History]:
+    """The model, recipe and history saved in a resume state (to ship a partial checkpoint)."""
+    st = read_resume(raw)
     model = lenet.LeNet()
     model.load_state_dict(st["model"])
-    return finish(_to_plain(model), recipe, History(**json.loads(st["history"])), Path(out), None, None, "cpu",
-                  partial=True)
-
-
-def load_checkpoint(wd: float, root: Path | None = None, verify: bool = True) -> tuple[lenet.LeNet, dict]:
-    """(model, manifest) of a shipped checkpoint; raises ArtifactError if missing or corrupt."""
-    folder = checkpoint_dir(wd, root)
-    manifest = artifacts.verify_folder(folder) if verify else artifacts.read_manifest(folder)
-    try:
-        model = lenet.load_state(folder / MODEL_FILE)
-    except ValueError as exc:
-        raise artifacts.ArtifactError(str(exc)) from exc
-    return model, manifest
-
-
-def shipped(root: Path | None = None, complete_only: bool = False) -> list[float]:
-    """Weight decays of the ladder that have a checkpoint (manifest present; all epochs if complete_only)."""
-    out = []
-    for wd in LADDER:
-        try:
-            params = artifacts.read_manifest(checkpoint_dir(wd, root))["params"]
-        except (artifacts.ArtifactError, KeyError):
-            continue
-        if not complete_only or params.get("complete", True):
-            out.append(wd)
-    return out
+    return _to_plain(model), Recipe(**json.loads(st["recipe"])), History(**json.loads(st["history"]))

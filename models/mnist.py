@@ -1,26 +1,19 @@
-"""MNIST from the committed IDX files, as uint8 arrays, and the binary-pair data sets.
+"""MNIST as the article uses it: the IDX format, pixels in [0, 1], and the binary-pair data sets.
 
-The IDX files under precomputed/mnist/ were made by scripts/make_mnist_idx.py and are checked
-against the array checksums in its MANIFEST.json.  Decoding the gzip files takes ~0.5 s, so the
-decoded arrays are also kept as .npy files in the cache directory (memory-mapped on later loads)
-and in-process with lru_cache: a second load costs microseconds.
+Pure decoding and slicing; reading the committed files (with their checksums and the decoded-array cache)
+is ``store.mnist``'s job.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import json
-import os
 import struct
-import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-from models import config
+from models.conventions import TRAIN_PER_DIGIT
 
 FILES = {
     "train_images": "train-images-idx3-ubyte.gz",
@@ -48,67 +41,17 @@ def parse_idx(data: bytes) -> np.ndarray:
     return body.reshape(dims)
 
 
-def _manifest(mnist_dir: Path) -> dict:
-    path = mnist_dir / "MANIFEST.json"
+def decode_checked(gz: bytes, name: str, array_sha256: str) -> np.ndarray:
+    """The array of a gzipped IDX file whose decoded bytes must hash to ``array_sha256``; MnistError otherwise."""
     try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise MnistError(f"cannot read {path}: {exc}") from exc
-
-
-def _decode_verified(mnist_dir: Path, key: str, manifest: dict) -> np.ndarray:
-    name = FILES[key]
-    try:
-        raw = gzip.decompress((mnist_dir / name).read_bytes())
+        raw = gzip.decompress(gz)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise MnistError(f"cannot read {mnist_dir / name}: {exc}") from exc
+        raise MnistError(f"cannot read {name}: {exc}") from exc
     arr = parse_idx(raw)
-    want = manifest["files"][name]["array_sha256"]
     got = hashlib.sha256(np.ascontiguousarray(arr).tobytes()).hexdigest()
-    if got != want:
-        raise MnistError(f"{name}: checksum {got[:12]}… does not match the manifest's {want[:12]}…")
+    if got != array_sha256:
+        raise MnistError(f"{name}: checksum {got[:12]}… does not match the manifest's {array_sha256[:12]}…")
     return arr
-
-
-@lru_cache(maxsize=4)
-def _load(mnist_dir: str, cache_dir: str) -> dict[str, np.ndarray]:
-    mdir, cdir = Path(mnist_dir), Path(cache_dir)
-    manifest = _manifest(mdir)
-    tag = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()[:12]
-    out: dict[str, np.ndarray] = {}
-    for key in FILES:
-        cached = cdir / f"mnist-{tag}-{key}.npy"
-        arr = None
-        if cached.exists():
-            try:
-                arr = np.load(cached, mmap_mode="r")
-            except (OSError, ValueError):
-                arr = None
-        if arr is None:
-            arr = _decode_verified(mdir, key, manifest)
-            try:
-                cdir.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=cdir, suffix=".npy.tmp")
-                with os.fdopen(fd, "wb") as f:
-                    np.save(f, arr)
-                os.replace(tmp, cached)
-            except OSError:
-                pass  # a read-only cache only costs speed
-        out[key] = arr
-    return out
-
-
-def load_mnist(mnist_dir: Path | None = None) -> dict[str, np.ndarray]:
-    """All of MNIST as read-only uint8 arrays: train_images (60000,28,28), train_labels, test_*."""
-    return _load(str(mnist_dir or config.MNIST_DIR), str(config.CACHE_DIR))
-
-
-def verify_mnist(mnist_dir: Path | None = None) -> None:
-    """Decode every IDX file and check it against the manifest (slow path; raises MnistError)."""
-    mdir = Path(mnist_dir or config.MNIST_DIR)
-    manifest = _manifest(mdir)
-    for key in FILES:
-        _decode_verified(mdir, key, manifest)
 
 
 @dataclass(frozen=True)
@@ -133,22 +76,32 @@ def to_unit(images: np.ndarray) -> np.ndarray:
     return np.asarray(images, dtype=np.float64).reshape(len(images), -1) / 255.0
 
 
-def train_indices(a: int, b: int, per_digit: int = config.TRAIN_PER_DIGIT) -> np.ndarray:
+def train_indices(labels: np.ndarray, a: int, b: int, per_digit: int = TRAIN_PER_DIGIT) -> np.ndarray:
     """Indices of the first ``per_digit`` training images of digit a, then of digit b."""
-    labels = np.asarray(load_mnist()["train_labels"])
+    labels = np.asarray(labels)
     ia = np.flatnonzero(labels == a)[:per_digit]
     ib = np.flatnonzero(labels == b)[:per_digit]
     return np.concatenate([ia, ib]).astype(np.int64)
 
 
-@lru_cache(maxsize=8)
-def pair_data(a: int, b: int) -> PairData:
-    """Training set (first 3000 of each digit) and full test set of the pair, in [0, 1] pixels."""
-    a, b = config.check_pair(a, b)
-    m = load_mnist()
-    tr = train_indices(a, b)
+def make_pair_data(m: dict[str, np.ndarray], a: int, b: int) -> PairData:
+    """Training set (first 3000 of each digit) and full test set of a validated pair (a < b) from MNIST ``m``."""
+    tr = train_indices(m["train_labels"], a, b)
     te_labels = np.asarray(m["test_labels"])
     te = np.flatnonzero((te_labels == a) | (te_labels == b)).astype(np.int64)
     ytr = np.where(np.asarray(m["train_labels"])[tr] == b, 1.0, -1.0)
     yte = np.where(te_labels[te] == b, 1.0, -1.0)
     return PairData(a, b, to_unit(m["train_images"][tr]), ytr, tr, to_unit(m["test_images"][te]), yte, te)
+
+
+# shim: removed at integration — the readers below moved to store.mnist (components/ still import them here).
+def load_mnist(mnist_dir=None):  # shim: removed at integration
+    from store import mnist as _store_mnist
+
+    return _store_mnist.load_mnist(mnist_dir)
+
+
+def pair_data(a: int, b: int) -> PairData:  # shim: removed at integration
+    from store import mnist as _store_mnist
+
+    return _store_mnist.pair_data(a, b)

@@ -46,8 +46,12 @@ def toy_clusters(n_per_class: int = 40, seed: int = SEED) -> tuple[np.ndarray, n
 def init_net(hidden: int = HIDDEN, seed: int = SEED) -> Net:
     """He-style random initialisation, identical for every weight decay (same seed)."""
     rng = np.random.default_rng(seed + 1)
-    return Net(rng.normal(0, np.sqrt(2 / 2), (hidden, 2)), rng.normal(0, 0.3, hidden),
-               rng.normal(0, np.sqrt(1 / hidden), hidden), 0.0)
+    return Net(
+        rng.normal(0, np.sqrt(2 / 2), (hidden, 2)),
+        rng.normal(0, 0.3, hidden),
+        rng.normal(0, np.sqrt(1 / hidden), hidden),
+        0.0,
+    )
 
 
 def scores(net: Net, X: np.ndarray) -> np.ndarray:
@@ -77,8 +81,9 @@ def loss_and_grads(net: Net, X: np.ndarray, y: np.ndarray, decay: float) -> tupl
     return loss, (gW1, gb1, gW2, gb2)
 
 
-def train(X: np.ndarray, y: np.ndarray, decay: float, steps: int = STEPS, lr: float = LEARNING_RATE,
-          seed: int = SEED) -> Net:
+def train(
+    X: np.ndarray, y: np.ndarray, decay: float, steps: int = STEPS, lr: float = LEARNING_RATE, seed: int = SEED
+) -> Net:
     """Full-batch Adam on the weight-decayed softplus loss; deterministic for a given seed."""
     net = init_net(seed=seed)
     params = [net.W1.copy(), net.b1.copy(), net.W2.copy(), np.array(net.b2)]
@@ -99,11 +104,11 @@ class Frame:
     """One weight decay's trained net, evaluated on the display grid and the training set."""
 
     decay: float
-    score_grid: np.ndarray       # (G, G) s(x) on the grid, rows = second coordinate
-    grad_norm_grid: np.ndarray   # (G, G) ‖∇ₓs‖ on the grid
-    train_error: float           # percent
-    median_grad_norm: float      # median ‖∇ₓs‖ over the training points
-    median_distance: float       # median |s(x)| / ‖∇ₓs(x)‖ over the training points (local distance to boundary)
+    score_grid: np.ndarray  # (G, G) s(x) on the grid, rows = second coordinate
+    grad_norm_grid: np.ndarray  # (G, G) ‖∇ₓs‖ on the grid
+    train_error: float  # percent
+    median_grad_norm: float  # median ‖∇ₓs‖ over the training points
+    median_distance: float  # median |s(x)| / ‖∇ₓs(x)‖ over the training points (local distance to boundary)
 
 
 def grid_axis(size: int = GRID_SIZE) -> np.ndarray:
@@ -124,12 +129,14 @@ def frames(decay_exponents=DECAY_EXPONENTS, steps: int = STEPS) -> list[Frame]:
         s_train = scores(net, X)
         g_train = np.linalg.norm(input_gradients(net, X), axis=1)
         dist = np.abs(s_train) / np.maximum(g_train, 1e-12)
-        out.append(Frame(
-            decay=decay,
-            score_grid=scores(net, G).reshape(gx.shape),
-            grad_norm_grid=np.linalg.norm(input_gradients(net, G), axis=1).reshape(gx.shape),
-            train_error=float(100.0 * np.mean(np.sign(s_train) != y)),
-            median_grad_norm=float(np.median(g_train)),
-            median_distance=float(np.median(dist)),
-        ))
+        out.append(
+            Frame(
+                decay=decay,
+                score_grid=scores(net, G).reshape(gx.shape),
+                grad_norm_grid=np.linalg.norm(input_gradients(net, G), axis=1).reshape(gx.shape),
+                train_error=float(100.0 * np.mean(np.sign(s_train) != y)),
+                median_grad_norm=float(np.median(g_train)),
+                median_distance=float(np.median(dist)),
+            )
+        )
     return out

@@ -1,7 +1,6 @@
-"""The 45-pair λ sweeps: computing them, their artifact files, and the one loader the app uses.
+"""The 45-pair λ sweeps: what one sweep holds, how it is computed, and one off-grid fit.
 
-One file per pair and loss, ``precomputed/sweeps/sweep-<a><b>-<loss>.npz`` (deterministic npz:
-same inputs, same bytes), listed with checksums in ``precomputed/sweeps/manifest.json``.
+One artifact per pair and loss, ``sweep-<a><b>-<loss>.npz`` (named, written and read by ``store.sweeps``).
 Arrays (L = 81 grid values, d = 784, B histogram bins):
 
     lam (L,)  W (L, d) float32  bias (L,)  objective (L,)  err_train, err_test (L,) percent
@@ -10,35 +9,26 @@ Arrays (L = 81 grid values, d = 784, B histogram bins):
     centroid_i, centroid_j (d,) — the class means, i.e. the mean images  train_index (6000,)
     best_test_index (1,) — grid index of the smallest test error (first one on ties)
 
-The histogram grid is fixed (``HIST_EDGES``); values beyond it are counted in the end bins.
+The histogram grid is fixed (``HIST_EDGES``); values beyond it are counted in the end bins.  Computing
+takes the pair's data as an argument and returns arrays: nothing here reads or writes a file.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-from models import config, geometry, linear, mnist
+from models import geometry, linear
+from models.conventions import LAMBDAS, check_lambda, display_subset
+from models.metrics import HIST_EDGES, histogram
+from models.metrics import model_metrics as _metrics
+from models.mnist import PairData
 
-SCHEMA_FAMILY = "sweeps"
-SCHEMA_VERSION = 1
-SWEEP_DIR = config.PRECOMPUTED / "sweeps"
-HIST_EDGES = np.linspace(-6.0, 6.0, 97)  # 96 bins of width 0.125 (pixel units, [0, 1] images)
+__all__ = ["HIST_EDGES", "Sweep", "compute_sweep", "fit_lambda", "histogram", "model_metrics", "plane_view"]
 
-
-def sweep_name(a: int, b: int, loss: str) -> str:
-    """File name of one sweep artifact, e.g. sweep-79-hinge.npz."""
-    a, b = config.check_pair(a, b)
-    return f"sweep-{a}{b}-{linear.check_loss(loss)}.npz"
-
-
-def all_sweep_names() -> list[str]:
-    """The 90 file names that a complete precompute ships."""
-    return [sweep_name(a, b, loss) for a, b in config.PAIRS for loss in config.LOSSES]
+METRIC_KEYS = ("err_train", "err_test", "d_adv", "d_err", "theta", "w_norm")
 
 
 @dataclass(frozen=True)
@@ -69,45 +59,25 @@ class Sweep:
 
     def nearest(self, lam: float) -> int:
         """Grid index whose λ is nearest to ``lam`` on a log scale."""
-        return int(np.argmin(np.abs(np.log10(self.lam) - np.log10(linear.check_lambda(lam)))))
+        return int(np.argmin(np.abs(np.log10(self.lam) - np.log10(check_lambda(lam)))))
 
 
-def histogram(yd: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Counts of y·d(x) per class (I, J) on the fixed grid, out-of-range values in the end bins."""
-    clipped = np.clip(yd, HIST_EDGES[0], HIST_EDGES[-1])
-    hI = np.histogram(clipped[y < 0], bins=HIST_EDGES)[0]
-    hJ = np.histogram(clipped[y > 0], bins=HIST_EDGES)[0]
-    return hI.astype(np.int32), hJ.astype(np.int32)
-
-
-def model_metrics(data: mnist.PairData, w: np.ndarray, b: float, i: np.ndarray | None = None,
-                  j: np.ndarray | None = None) -> dict:
-    """The per-model numbers of the article for (w, b) on a pair: errors (%), d_adv, d_err, θ, ‖w‖, histograms."""
+def model_metrics(
+    data: PairData, w: np.ndarray, b: float, i: np.ndarray | None = None, j: np.ndarray | None = None
+) -> dict:
+    """The per-model numbers (``models.metrics.model_metrics``) of a fitted (w, b) on a pair; SolverError when
+    the model points away from class J (a fit that went wrong)."""
     if i is None or j is None:
         i, j = geometry.class_centroids(data.X_train, data.y_train)
-    w = np.asarray(w, dtype=np.float64)
-    if float(w @ (j - i)) <= 0:
+    if float(np.asarray(w, dtype=np.float64) @ (j - i)) <= 0:
         raise linear.SolverError("w·(j − i) ≤ 0: the model points away from class J")
-    yd = data.y_train * geometry.signed_distance(data.X_train, w, b)
-    s_test = data.X_test @ w + b
-    hI, hJ = histogram(yd, data.y_train)
-    return {
-        "err_train": float(np.mean(yd <= 0) * 100.0),
-        "err_test": float(np.mean(data.y_test * s_test <= 0) * 100.0),
-        "d_adv": float(yd.mean()),
-        "d_err": float(np.sum(np.where(yd < 0, -yd, 0.0)) / len(yd)),
-        "theta": geometry.tilting_angle(w, i, j),
-        "w_norm": float(np.linalg.norm(w)),
-        "hist_I": hI,
-        "hist_J": hJ,
-    }
+    return _metrics(data.X_train, data.y_train, data.X_test, data.y_test, w, b, i, j)
 
 
-def compute_sweep(a: int, b: int, loss: str) -> tuple[dict[str, np.ndarray], float]:
+def compute_sweep(data: PairData, loss: str) -> tuple[dict[str, np.ndarray], float]:
     """Fit the 81-λ path of a pair and loss; return (arrays for the artifact, seconds taken)."""
     t0 = time.perf_counter()
-    data = mnist.pair_data(a, b)
-    path = linear.fit_path(data.X_train, data.y_train, loss, config.LAMBDAS)
+    path = linear.fit_path(data.X_train, data.y_train, loss, LAMBDAS)
     i, j = geometry.class_centroids(data.X_train, data.y_train)
     rows = [model_metrics(data, path.W[k], path.b[k], i, j) for k in range(len(path.lambdas))]
     out: dict[str, np.ndarray] = {
@@ -121,7 +91,7 @@ def compute_sweep(a: int, b: int, loss: str) -> tuple[dict[str, np.ndarray], flo
         "centroid_j": j,
         "train_index": data.train_index.astype(np.int32),
     }
-    for key in ("err_train", "err_test", "d_adv", "d_err", "theta", "w_norm"):
+    for key in METRIC_KEYS:
         out[key] = np.array([r[key] for r in rows], dtype=np.float64)
     out["hist_I"] = np.stack([r["hist_I"] for r in rows])
     out["hist_J"] = np.stack([r["hist_J"] for r in rows])
@@ -129,71 +99,58 @@ def compute_sweep(a: int, b: int, loss: str) -> tuple[dict[str, np.ndarray], flo
     return out, time.perf_counter() - t0
 
 
-def _verified_file(folder: Path, name: str) -> Path:
-    """The path of a listed, checksum-valid artifact file; ArtifactError otherwise."""
-    from jobs import artifacts
-
-    manifest = artifacts.read_manifest(folder)
-    meta = manifest.get("files", {}).get(name)
-    path = folder / name
-    if meta is None or not path.is_file():
-        raise artifacts.ArtifactError(f"{path}: missing (run: python -m worker precompute --all)")
-    if path.stat().st_size != meta["bytes"] or artifacts.sha256_file(path) != meta["sha256"]:
-        raise artifacts.ArtifactError(f"{path}: checksum does not match {folder / artifacts.MANIFEST}")
-    return path
-
-
-@lru_cache(maxsize=16)
-def _load_cached(path: str, mtime_ns: int, size: int, a: int, b: int, loss: str) -> Sweep:
-    from jobs import artifacts
-
-    z = artifacts.load_npz(Path(path))
-    try:
-        fields = {k: z[k] for k in Sweep.__dataclass_fields__ if k not in ("a", "b", "loss", "best_test_index")}
-        sweep = Sweep(a=a, b=b, loss=loss, best_test_index=int(np.ravel(z["best_test_index"])[0]), **fields)
-    except KeyError as exc:
-        raise artifacts.ArtifactError(f"{path}: missing array {exc}") from exc
-    if sweep.W.shape != (config.N_LAMBDA, 784) or sweep.lam.shape != (config.N_LAMBDA,):
-        raise artifacts.ArtifactError(f"{path}: wrong shapes W {sweep.W.shape}, lam {sweep.lam.shape}")
-    return sweep
-
-
-def load_sweep(a: int, b: int, loss: str, folder: Path | None = None) -> Sweep:
-    """Load one verified sweep (checksum checked against the manifest); raises ArtifactError if missing/corrupt."""
-    a, b = config.check_pair(a, b)
-    folder = Path(folder or SWEEP_DIR)
-    path = _verified_file(folder, sweep_name(a, b, loss))
-    st = path.stat()
-    return _load_cached(str(path), st.st_mtime_ns, st.st_size, a, b, loss)
-
-
-def fit_lambda(a: int, b: int, loss: str, lam: float, folder: Path | None = None) -> dict:
-    """Fit one λ (on or off the grid), warm-started from the nearest precomputed grid model when available.
-
-    Returns JSON-ready numbers: a, b, loss, lam, the metrics of ``model_metrics`` (histograms as
-    lists), objective, w (784 floats), bias, warm_start (the grid λ used, or None) and seconds.
-    """
-    from jobs.artifacts import ArtifactError
-
-    t0 = time.perf_counter()
-    a, b = config.check_pair(a, b)
-    linear.check_loss(loss)
-    lam = linear.check_lambda(lam)
-    data = mnist.pair_data(a, b)
-    w0, b0, warm = None, None, None
-    try:
-        sweep = load_sweep(a, b, loss, folder)
-        k = sweep.nearest(lam)
-        w0, b0, warm = sweep.W[k].astype(np.float64), float(sweep.bias[k]), float(sweep.lam[k])
-    except ArtifactError:
-        pass
-    w, bias = linear.fit_one(data.X_train, data.y_train, loss, lam, w0, b0, warm)
-    m = model_metrics(data, w, bias)
+def plane_view(data: PairData, w: np.ndarray, b: float, i: np.ndarray, j: np.ndarray) -> dict:
+    """Where the model and the shown training points (``display_subset``) lie in its tilting plane:
+    v (x·n̂ of each shown point; its u = x·ẑ is the sweep's), cos = w·ẑ/‖w‖, sin = w·n̂/‖w‖, offset = b/‖w‖
+    (the boundary is cos·u + sin·v + offset = 0) and the centroids ci, cj as (u, v)."""
+    W = np.asarray(w, dtype=np.float64)[None, :]
+    z, N_hat = geometry.tilting_bases(W, i, j)
+    X_shown = data.X_train[display_subset(data.y_train)]
+    norm = np.linalg.norm(W, axis=1)
     return {
-        "a": a, "b": b, "loss": loss, "lam": lam,
-        **{k: v for k, v in m.items() if not k.startswith("hist")},
+        "v": (X_shown @ N_hat.T).T[0].tolist(),
+        "cos": float(((W @ z) / norm)[0]),
+        "sin": float((np.einsum("kd,kd->k", W, N_hat) / norm)[0]),
+        "offset": float(b / norm[0]),
+        "ci": [float(i @ z), float(N_hat[0] @ i)],
+        "cj": [float(j @ z), float(N_hat[0] @ j)],
+    }
+
+
+def fit_lambda(data: PairData, loss: str, lam: float, warm: tuple[np.ndarray, float, float] | None = None) -> dict:
+    """Fit one λ (on or off the grid; checked by the caller), warm-started from a grid model (w0, b0, λ0) if given.
+
+    Returns JSON-ready numbers, everything a figure needs to show that model: a, b, loss, lam, the metrics of
+    ``model_metrics`` (histograms as lists, with hist_edges), objective, w (784 floats), bias (also as b), its
+    tilting plane (v for the shown points, and plane = cos, sin, offset, ci, cj: ``plane_view``), warm_start
+    (the grid λ used, or None) and seconds."""
+    t0 = time.perf_counter()
+    w0, b0, warm_lam = warm if warm is not None else (None, None, None)
+    w, bias = linear.fit_one(data.X_train, data.y_train, loss, lam, w0, b0, warm_lam)
+    i, j = geometry.class_centroids(data.X_train, data.y_train)
+    m = model_metrics(data, w, bias, i, j)
+    plane = plane_view(data, w, float(bias), i, j)
+    return {
+        "a": data.a,
+        "b": data.b,
+        "loss": loss,
+        "lam": lam,
+        **{k: m[k] for k in METRIC_KEYS},
         "objective": linear.objective(data.X_train, data.y_train, w, bias, lam, loss),
-        "hist_edges": HIST_EDGES.tolist(), "hist_I": m["hist_I"].tolist(), "hist_J": m["hist_J"].tolist(),
-        "w": w.tolist(), "bias": float(bias), "warm_start": warm,
+        "hist_edges": HIST_EDGES.tolist(),
+        "hist_I": m["hist_I"].tolist(),
+        "hist_J": m["hist_J"].tolist(),
+        "w": w.tolist(),
+        "bias": float(bias),
+        "warm_start": warm_lam,
+        "v": plane.pop("v"),
+        "plane": plane,
         "seconds": round(time.perf_counter() - t0, 3),
     }
+
+
+def load_sweep(a: int, b: int, loss: str, folder=None) -> Sweep:  # shim: removed at integration
+    """components/ still import the loader here; it lives in store.sweeps."""
+    from store import sweeps as _store_sweeps
+
+    return _store_sweeps.load_sweep(a, b, loss, folder)

@@ -63,27 +63,34 @@ def _fit_logistic(X, y, lam):
 
 def _fit_hinge(X, y, lam):
     n, d = X.shape
+
     # variables v = (w, b, ξ): minimise (1/n) Σ ξ + λ‖w‖²  s.t.  ξ ≥ 1 − y (w·x + b),  ξ ≥ 0
     def fun(v):
-        return v[d + 1:].sum() / n + lam * (v[:d] @ v[:d])
+        return v[d + 1 :].sum() / n + lam * (v[:d] @ v[:d])
 
     def jac(v):
         g = np.zeros_like(v)
         g[:d] = 2 * lam * v[:d]
-        g[d + 1:] = 1.0 / n
+        g[d + 1 :] = 1.0 / n
         return g
 
     A = np.zeros((2 * n, d + 1 + n))
     A[:n, :d] = y[:, None] * X
     A[:n, d] = y
-    A[:n, d + 1:] = np.eye(n)
-    A[n:, d + 1:] = np.eye(n)
+    A[:n, d + 1 :] = np.eye(n)
+    A[n:, d + 1 :] = np.eye(n)
     c = np.concatenate([-np.ones(n), np.zeros(n)])
     cons = {"type": "ineq", "fun": lambda v: A @ v + c, "jac": lambda v: A}
     w0, b0 = _fit_logistic(X, y, lam)
     xi0 = np.maximum(1 - y * (X @ w0 + b0), 0) + 1e-3
-    res = minimize(fun, np.concatenate([w0, [b0], xi0]), jac=jac, constraints=[cons], method="SLSQP",
-                   options={"ftol": 1e-15, "maxiter": 2000})
+    res = minimize(
+        fun,
+        np.concatenate([w0, [b0], xi0]),
+        jac=jac,
+        constraints=[cons],
+        method="SLSQP",
+        options={"ftol": 1e-15, "maxiter": 2000},
+    )
     return res.x[:d], float(res.x[d])
 
 

@@ -65,6 +65,17 @@ def start_app(port: int, extra_env: dict | None = None, log_path: Path | None = 
     return proc
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    """Each test starts and ends with the settings of the environment it sees (a test that changes the
+    environment with monkeypatch calls ``settings.reload()`` itself; monkeypatch's undo runs before this)."""
+    import settings
+
+    settings.reload()
+    yield
+    settings.reload()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Base URL of the app served by ``python app.py`` for the whole test session."""

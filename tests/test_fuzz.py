@@ -27,15 +27,57 @@ TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/', "werkzeug.d
 def weird_values(rng: random.Random):
     """A zoo of wrong types, huge and non-finite numbers, odd strings and oversized drawings."""
     size = rng.choice([0, 1, 27, 29, 200])
-    return rng.choice([
-        None, True, False, 0, -1, 1, 7, 10**30, -(10**30), 1e308, -1e-320, math.nan, math.inf, -math.inf, 0.5,
-        "", " ", "7-9", "9-7", "1-1", "a-b", "nan", "inf", "-1e999", "1e-3", "hinge", "logistic", "squared",
-        "../../etc/passwd", "<script>alert(1)</script>", "λ" * 500, "x" * 20_000, "0" * 400,
-        [], [1, 2], [None], [[0] * size for _ in range(size)], [[math.nan] * 28] * 28,
-        [[300] * 28 for _ in range(28)], [["a"] * 28] * 28, {}, {"key": "0" * 24}, {"key": None, "state": 5},
-        {"a": {"b": {"c": [1, {"d": None}]}}}, [{"x": 1}] * 50, rng.random() * 10 ** rng.randint(-8, 8),
-        rng.randint(-(2**63), 2**63),
-    ])
+    return rng.choice(
+        [
+            None,
+            True,
+            False,
+            0,
+            -1,
+            1,
+            7,
+            10**30,
+            -(10**30),
+            1e308,
+            -1e-320,
+            math.nan,
+            math.inf,
+            -math.inf,
+            0.5,
+            "",
+            " ",
+            "7-9",
+            "9-7",
+            "1-1",
+            "a-b",
+            "nan",
+            "inf",
+            "-1e999",
+            "1e-3",
+            "hinge",
+            "logistic",
+            "squared",
+            "../../etc/passwd",
+            "<script>alert(1)</script>",
+            "λ" * 500,
+            "x" * 20_000,
+            "0" * 400,
+            [],
+            [1, 2],
+            [None],
+            [[0] * size for _ in range(size)],
+            [[math.nan] * 28] * 28,
+            [[300] * 28 for _ in range(28)],
+            [["a"] * 28] * 28,
+            {},
+            {"key": "0" * 24},
+            {"key": None, "state": 5},
+            {"a": {"b": {"c": [1, {"d": None}]}}},
+            [{"x": 1}] * 50,
+            rng.random() * 10 ** rng.randint(-8, 8),
+            rng.randint(-(2**63), 2**63),
+        ]
+    )
 
 
 def mutate(rng: random.Random, base: dict, outputs: list[str]) -> tuple[str, bytes | str | None, str]:
@@ -49,8 +91,9 @@ def mutate(rng: random.Random, base: dict, outputs: list[str]) -> tuple[str, byt
         for ref in refs:
             if rng.random() < 0.7:
                 ref["value"] = weird_values(rng)
-        body["changedPropIds"] = rng.sample([f"{r['id']}.{r['property']}" for r in refs] + ["x.y"],
-                                            k=rng.randint(0, min(3, len(refs) + 1)))
+        body["changedPropIds"] = rng.sample(
+            [f"{r['id']}.{r['property']}" for r in refs] + ["x.y"], k=rng.randint(0, min(3, len(refs) + 1))
+        )
     elif kind == "structure":
         choice = rng.randrange(10)
         if choice == 0:
@@ -75,8 +118,18 @@ def mutate(rng: random.Random, base: dict, outputs: list[str]) -> tuple[str, byt
         else:
             body = weird_values(rng)
     else:
-        raw = rng.choice([b"", b"{", b"null", b"[]", b"\xff\xfe\x00", b"{" * 5000, b'{"output": 1e999999}',
-                          json.dumps(body).encode()[: rng.randint(0, 200)]])
+        raw = rng.choice(
+            [
+                b"",
+                b"{",
+                b"null",
+                b"[]",
+                b"\xff\xfe\x00",
+                b"{" * 5000,
+                b'{"output": 1e999999}',
+                json.dumps(body).encode()[: rng.randint(0, 200)],
+            ]
+        )
         return kind, raw, rng.choice(["application/json", "text/plain", ""])
     return kind, json.dumps(body, allow_nan=True), "application/json"
 
@@ -86,12 +139,24 @@ def fuzz_server(tmp_path_factory):
     """The app with a small job queue: fuzzed job callbacks may start real jobs; keep them few and short."""
     tmp = tmp_path_factory.mktemp("fuzz")
     port = free_port()
-    proc = start_app(port, {"L2_CACHE_DIR": str(tmp / "cache"), "L2_JOB_WORKERS": "1", "L2_QUEUE_MAX": "2",
-                            "L2_JOB_TIMEOUT": "20", "L2_JOB_RETRIES": "0", "L2_AUTO_RECOMPUTE": "0"},
-                     tmp / "app.log")
+    proc = start_app(
+        port,
+        {
+            "L2_CACHE_DIR": str(tmp / "cache"),
+            "L2_JOB_WORKERS": "1",
+            "L2_QUEUE_MAX": "2",
+            "L2_JOB_TIMEOUT": "20",
+            "L2_JOB_RETRIES": "0",
+            "L2_AUTO_RECOMPUTE": "0",
+        },
+        tmp / "app.log",
+    )
     yield f"http://127.0.0.1:{port}"
-    errors = [ln for ln in (tmp / "app.log").read_text(errors="replace").splitlines()
-              if ln and not ln.startswith(" ") and ("Error" in ln or "Exception" in ln)]
+    errors = [
+        ln
+        for ln in (tmp / "app.log").read_text(errors="replace").splitlines()
+        if ln and not ln.startswith(" ") and ("Error" in ln or "Exception" in ln)
+    ]
     for line, n in Counter(errors).most_common(8):
         print(f"  server log x{n}: {line[:200]}")
     proc.terminate()
@@ -145,8 +210,9 @@ def test_fuzz_dash_callbacks(fuzz_server):
 
     # oversized bodies are refused early
     big = json.dumps({"output": outputs[0], "inputs": [{"id": "x", "property": "y", "value": "0" * (3 << 20)}]})
-    r = httpx.post(f"{live_server}/_dash-update-component", content=big,
-                   headers={"content-type": "application/json"}, timeout=60)
+    r = httpx.post(
+        f"{live_server}/_dash-update-component", content=big, headers={"content-type": "application/json"}, timeout=60
+    )
     assert r.status_code == 413 and "too large" in r.json()["error"]
 
     # still healthy, and a real request still works

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jobs import artifacts
-from models import config, geometry, mnist, sweeps
+from models import conventions, geometry
+from store import artifacts, mnist, sweeps
 
 
 @pytest.fixture(scope="module", params=["hinge", "logistic"])
@@ -15,7 +15,7 @@ def sweep(request):
 
 
 def test_manifest_lists_and_verifies_the_sweeps():
-    manifest = artifacts.verify_folder(sweeps.SWEEP_DIR)
+    manifest = artifacts.verify_folder(sweeps.sweep_dir())
     assert manifest["schema"] == "l2angle.sweeps/1"
     assert manifest["created_by"]["seconds"] > 0 and manifest["created_by"]["code_version"]
     assert "sweep-23-hinge.npz" in manifest["files"] and "sweep-23-logistic.npz" in manifest["files"]
@@ -44,7 +44,7 @@ def test_mirror_images_of_real_digits(sweep):
 
 
 def test_sweep_tells_the_articles_story(sweep):
-    assert np.allclose(sweep.lam, config.LAMBDAS)
+    assert np.allclose(sweep.lam, conventions.LAMBDAS)
     assert sweep.err_train[0] <= sweep.err_train.min() + 0.1  # fits best at small λ
     assert sweep.d_adv[-1] >= sweep.d_adv.max() * (1 - 1e-9) > sweep.d_adv[0]  # widest at large λ
     assert sweep.theta[-1] < 0.01 and sweep.theta[0] > 1.3  # θ → 0 at large λ, near π/2 at small λ

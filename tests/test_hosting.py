@@ -18,8 +18,12 @@ import pytest
 from dash import Input, Output, html
 
 import serving
-from jobs.artifacts import npz_bytes, write_manifest
-from models import config
+import serving.health
+import serving.shared
+import serving.static
+import settings
+from store.artifacts import npz_bytes, write_manifest
+from store.mnist import mnist_dir
 from tests.conftest import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,8 +48,12 @@ def _tiny_app() -> dash.Dash:
 
 
 def _payload(n) -> dict:
-    return {"output": "tiny-out.children", "outputs": {"id": "tiny-out", "property": "children"},
-            "inputs": [{"id": "tiny-btn", "property": "n_clicks", "value": n}], "changedPropIds": ["tiny-btn.n_clicks"]}
+    return {
+        "output": "tiny-out.children",
+        "outputs": {"id": "tiny-out", "property": "children"},
+        "inputs": [{"id": "tiny-btn", "property": "n_clicks", "value": n}],
+        "changedPropIds": ["tiny-btn.n_clicks"],
+    }
 
 
 def test_callback_crash_is_a_short_500_and_logged(caplog):
@@ -60,15 +68,26 @@ def test_callback_crash_is_a_short_500_and_logged(caplog):
     assert any("secret internal detail" in (rec.exc_text or "") for rec in caplog.records)
 
 
-@pytest.mark.parametrize("body, why", [
-    ({"output": "nope.children", "inputs": []}, "unknown callback output"),
-    ({"output": "tiny-out.children", "inputs": "x"}, "inputs do not match"),
-    ({"output": "tiny-out.children", "inputs": [{"id": "tiny-btn", "property": "n_clicks"}], "state": [1]},
-     "state does not match"),
-    ({"output": "tiny-out.children", "inputs": [{"id": "tiny-btn", "property": "n_clicks"}], "changedPropIds": 5},
-     "changedPropIds"),
-    ([1, 2], "JSON object"),
-])
+@pytest.mark.parametrize(
+    "body, why",
+    [
+        ({"output": "nope.children", "inputs": []}, "unknown callback output"),
+        ({"output": "tiny-out.children", "inputs": "x"}, "inputs do not match"),
+        (
+            {"output": "tiny-out.children", "inputs": [{"id": "tiny-btn", "property": "n_clicks"}], "state": [1]},
+            "state does not match",
+        ),
+        (
+            {
+                "output": "tiny-out.children",
+                "inputs": [{"id": "tiny-btn", "property": "n_clicks"}],
+                "changedPropIds": 5,
+            },
+            "changedPropIds",
+        ),
+        ([1, 2], "JSON object"),
+    ],
+)
 def test_malformed_callback_requests_are_400(body, why):
     client = _tiny_app().server.test_client()
     r = client.post("/_dash-update-component", json=body)
@@ -77,6 +96,7 @@ def test_malformed_callback_requests_are_400(body, why):
 
 def test_oversized_request_is_413_before_reading(monkeypatch):
     monkeypatch.setenv("L2_MAX_REQUEST_BYTES", "10000")
+    settings.reload()
     client = _tiny_app().server.test_client()
     r = client.post("/_dash-update-component", data="x" * 20000, content_type="application/json")
     assert r.status_code == 413 and "too large" in r.json["error"]
@@ -103,6 +123,7 @@ def test_layout_is_encoded_once_per_period_and_revalidates(monkeypatch):
         return html.Div([html.Button(id="tiny-btn"), html.Div(f"build {len(calls)}", id="tiny-out")])
 
     monkeypatch.setenv("L2_LAYOUT_CACHE_S", "3600")
+    settings.reload()
     app = _tiny_app()
     app.layout = layout  # (Dash calls it once here to validate it)
     client = app.server.test_client()
@@ -119,6 +140,7 @@ def test_layout_is_encoded_once_per_period_and_revalidates(monkeypatch):
     assert f"build {built + 1}" in client.get("/_dash-layout").get_data(as_text=True)
 
     monkeypatch.setenv("L2_LAYOUT_CACHE_S", "0")  # off: Dash's own view, a build per request
+    settings.reload()
     app = _tiny_app()
     app.layout = layout
     client = app.server.test_client()
@@ -128,8 +150,9 @@ def test_layout_is_encoded_once_per_period_and_revalidates(monkeypatch):
 
 
 def test_pure_callback_answers_are_shared_between_workers(monkeypatch, tmp_path):
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)  # one file cache, as for the gunicorn workers
+    monkeypatch.setenv("L2_CACHE_DIR", str(tmp_path))  # one file cache, as for the gunicorn workers
     monkeypatch.setenv("L2_SHARED_OUTPUTS", "tiny-out")
+    settings.reload()
     calls = []
 
     def worker() -> dash.Dash:
@@ -157,6 +180,7 @@ def test_pure_callback_answers_are_shared_between_workers(monkeypatch, tmp_path)
     assert first.post(url, json=_payload(13)).status_code == 200 and calls == [3, 4, 13]
 
     monkeypatch.setenv("L2_SHARED_TTL_S", "0")  # off: every request reaches the callback
+    settings.reload()
     off = worker().server.test_client()
     off.post(url, json=_payload(3))
     assert calls == [3, 4, 13, 3]
@@ -164,7 +188,7 @@ def test_pure_callback_answers_are_shared_between_workers(monkeypatch, tmp_path)
 
 def _fake_precomputed(tmp: Path) -> Path:
     root = tmp / "precomputed"
-    shutil.copytree(config.MNIST_DIR, root / "mnist")
+    shutil.copytree(mnist_dir(), root / "mnist")
     folder = root / "extra"
     folder.mkdir()
     (folder / "a.npz").write_bytes(npz_bytes({"x": __import__("numpy").arange(10)}))
@@ -174,19 +198,19 @@ def _fake_precomputed(tmp: Path) -> Path:
 
 def test_corrupt_or_missing_artifacts_are_reported_on_health(tmp_path, monkeypatch):
     root = _fake_precomputed(tmp_path)
-    before = serving.check_artifacts(root)
+    before = serving.health.check_artifacts(root)
     assert not any("extra" in p or p.startswith("mnist") for p in before), before
     (root / "extra" / "a.npz").write_bytes(b"garbage")
     (root / "mnist" / "t10k-labels-idx1-ubyte.gz").unlink()
-    problems = serving.check_artifacts(root)
+    problems = serving.health.check_artifacts(root)
     assert any("a.npz" in p and "checksum" in p for p in problems), problems
     assert any(p.startswith("mnist:") for p in problems), problems
 
-    monkeypatch.setattr(config, "PRECOMPUTED", root)
-    monkeypatch.setattr(config, "MNIST_DIR", root / "mnist")
-    monkeypatch.setattr(serving, "ARTIFACTS", serving._ArtifactState())
+    monkeypatch.setenv("L2_PRECOMPUTED", str(root))
+    monkeypatch.setattr(serving.health, "ARTIFACTS", serving.health.ArtifactState())
     monkeypatch.setenv("L2_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("L2_AUTO_RECOMPUTE", "0")  # (the recompute job itself is tested below)
+    settings.reload()
     client = _tiny_app().server.test_client()
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -203,15 +227,18 @@ def test_corrupt_or_missing_artifacts_are_reported_on_health(tmp_path, monkeypat
 def test_cache_config_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("L2_BROKER_URL", raising=False)
     monkeypatch.delenv("L2_REDIS_URL", raising=False)
-    assert serving.cache_config()["CACHE_TYPE"] == "FileSystemCache"
+    settings.reload()
+    assert serving.shared.cache_config()["CACHE_TYPE"] == "FileSystemCache"
     monkeypatch.setenv("L2_BROKER_URL", "redis://example:6379/1")
-    cfg = serving.cache_config()
+    settings.reload()
+    cfg = serving.shared.cache_config()
     assert cfg["CACHE_TYPE"] == "RedisCache" and cfg["CACHE_REDIS_URL"] == "redis://example:6379/1"
 
 
 def test_serving_check_cli():
-    out = subprocess.run([sys.executable, "-m", "serving", "--check"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "serving", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0 and "artifacts ok" in out.stdout, out.stderr
 
 
@@ -221,11 +248,23 @@ def test_serving_check_cli():
 @pytest.mark.slow
 def test_gunicorn_entry_point(tmp_path):
     port = free_port()
-    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", L2_WEB_WORKERS="2", L2_CACHE_DIR=str(tmp_path / "c"),
-               L2_WARM_ANSWERS="2-3")
+    env = dict(
+        os.environ,
+        PORT=str(port),
+        HOST="127.0.0.1",
+        L2_WEB_WORKERS="2",
+        L2_CACHE_DIR=str(tmp_path / "c"),
+        L2_WARM_ANSWERS="2-3",
+    )
     log = open(tmp_path / "gunicorn.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"], cwd=ROOT,
-                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{base}/health", timeout=180)
@@ -240,8 +279,9 @@ def test_gunicorn_entry_point(tmp_path):
         assert '"ui":false' in page.text and '"props_check":false' in page.text  # Dash dev tools (debug) off
         deps = httpx.get(f"{base}/_dash-dependencies", timeout=30, headers={"accept-encoding": "gzip"})
         assert deps.headers.get("content-encoding") == "gzip"  # Dash(compress=True)
-        bad = httpx.post(f"{base}/_dash-update-component", content=b"{nope", timeout=30,
-                         headers={"content-type": "application/json"})
+        bad = httpx.post(
+            f"{base}/_dash-update-component", content=b"{nope", timeout=30, headers={"content-type": "application/json"}
+        )
         assert bad.status_code == 400 and "Traceback" not in bad.text
         # the master started the answer warmer (here for 2-3 only): both answers appear, served as files
         deadline = time.time() + 180
@@ -289,44 +329,61 @@ def test_page_renders_under_the_security_headers(live_server, page):
 
 def test_broken_sweeps_are_sent_to_the_worker(monkeypatch, tmp_path):
     """Missing or corrupt sweep files become one recompute-sweeps job; other problems are only reported."""
-    pytest.importorskip("models.sweeps")
-    from models import sweeps
+    from store import sweeps
 
-    folder = Path(config.PRECOMPUTED) / "sweeps"
-    problems = [f"{folder / sweeps.sweep_name(7, 9, 'hinge')}: missing",
-                f"{folder / sweeps.sweep_name(2, 3, 'logistic')}: checksum does not match {folder}/manifest.json",
-                "mnist: train-images-idx3-ubyte.gz: checksum mismatch", f"{tmp_path}/other/x.npz: missing"]
-    assert serving.broken_sweeps(problems) == [(2, 3, "logistic"), (7, 9, "hinge")]
+    folder = settings.get().precomputed / "sweeps"
+    problems = [
+        f"{folder / sweeps.sweep_name(7, 9, 'hinge')}: missing",
+        f"{folder / sweeps.sweep_name(2, 3, 'logistic')}: checksum does not match {folder}/manifest.json",
+        "mnist: train-images-idx3-ubyte.gz: checksum mismatch",
+        f"{tmp_path}/other/x.npz: missing",
+    ]
+    assert serving.health.broken_sweeps(problems) == [(2, 3, "logistic"), (7, 9, "hinge")]
     submitted = []
     from jobs import queue
 
-    monkeypatch.setattr(queue, "submit", lambda kind, params: submitted.append((kind, params)) or
-                        {"key": "k" * 24, "state": "queued", "message": "queued"})
+    monkeypatch.setattr(
+        queue,
+        "submit",
+        lambda kind, params: (
+            submitted.append((kind, params)) or {"key": "k" * 24, "state": "queued", "message": "queued"}
+        ),
+    )
     monkeypatch.setenv("L2_AUTO_RECOMPUTE", "1")
-    action = serving.request_recompute(problems)
+    settings.reload()
+    action = serving.health.request_recompute(problems)
     assert submitted == [("recompute-sweeps", {"folder": str(folder), "sweeps": [[2, 3, "logistic"], [7, 9, "hinge"]]})]
     assert action.startswith("recomputing 2 sweep(s)")
-    assert serving.request_recompute(problems[2:]).startswith("not recomputed automatically")
+    assert serving.health.request_recompute(problems[2:]).startswith("not recomputed automatically")
     monkeypatch.setenv("L2_AUTO_RECOMPUTE", "0")
-    assert "automatic recompute is off" in serving.request_recompute(problems)
+    settings.reload()
+    assert "automatic recompute is off" in serving.health.request_recompute(problems)
 
 
 def test_recompute_job_validates_its_params():
-    from jobs import queue_cli
+    from jobs.linear_tasks import recompute_sweeps
 
     with pytest.raises(ValueError, match="not a sweeps folder"):
-        queue_cli._recompute_sweeps({"folder": "/etc", "sweeps": []}, lambda *a: None)
+        recompute_sweeps({"folder": "/etc", "sweeps": []}, lambda *a: None)
     with pytest.raises(ValueError, match="digits are 0..9"):
-        queue_cli._recompute_sweeps({"folder": "/x/sweeps", "sweeps": [[11, 3, "hinge"]]}, lambda *a: None)
+        recompute_sweeps({"folder": "/x/sweeps", "sweeps": [[11, 3, "hinge"]]}, lambda *a: None)
 
 
 def test_svm_answer_route_serves_versioned_gzip_files(tmp_path, monkeypatch):
     """/svm-data/<pair>/<loss>: the answer file as gzip (or plain), cacheable only under its current version."""
     from components import svm
+    from models import config  # shim: removed at integration (components.svm's answer cache reads it)
 
     monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
-    monkeypatch.setattr(svm, "answer_gz", lambda pair, loss: (200, gzip.compress(b'{"frames": {"pair": [2, 3]}}'))
-                        if pair == "2-3" else (400, gzip.compress(b'{"frames": {"error": "Invalid choice"}}')))
+    monkeypatch.setattr(
+        svm,
+        "answer_gz",
+        lambda pair, loss: (
+            (200, gzip.compress(b'{"frames": {"pair": [2, 3]}}'))
+            if pair == "2-3"
+            else (400, gzip.compress(b'{"frames": {"error": "Invalid choice"}}'))
+        ),
+    )
     client = _tiny_app().server.test_client()
     key = svm.answer_key()
     r = client.get(f"/svm-data/2-3/hinge?v={key}", headers={"Accept-Encoding": "gzip"})
@@ -373,7 +430,9 @@ def test_frames_files_are_served_content_addressed(monkeypatch):
     assert src.data.startswith("/frames-data/t-frames-") and name.endswith(".json")
     client = _tiny_app().server.test_client()
     r = client.get(src.data, headers={"Accept-Encoding": "gzip"})
-    assert r.status_code == 200 and r.headers["Content-Encoding"] == "gzip" and "immutable" in r.headers["Cache-Control"]
+    assert (
+        r.status_code == 200 and r.headers["Content-Encoding"] == "gzip" and "immutable" in r.headers["Cache-Control"]
+    )
     assert gzip.decompress(r.data) == b'{"values":[0.0],"base":{"data":[],"layout":{}},"frames":[]}'
     # new frames for the same store replace the old file; unknown names are a 404 with a message, not a crash
     frames.frames_store("t-frames", {"values": [1.0], "base": {"data": [], "layout": {}}, "frames": []})
@@ -394,9 +453,13 @@ def test_index_leaves_out_the_scripts_the_article_does_not_need():
     assert not any("polyfill@" in u or "dash_table" in u for u in sources)
     assert any("assets/vendor/regenerator-runtime-" in u for u in sources)
     assert any("assets/vendor/plotly-article-" in u for u in sources)
-    lines = ['<script src="/a.js"></script>', '<script src="/_dash-component-suites/dash/deps/polyfill@7.js"></script>',
-             '<script src="/x/dash_table/bundle.js"></script>', "<!-- polyfill@ comment kept -->"]
-    assert serving.slim_scripts("\n".join(lines)) == "\n".join([lines[0], lines[3]])
+    lines = [
+        '<script src="/a.js"></script>',
+        '<script src="/_dash-component-suites/dash/deps/polyfill@7.js"></script>',
+        '<script src="/x/dash_table/bundle.js"></script>',
+        "<!-- polyfill@ comment kept -->",
+    ]
+    assert serving.static.slim_scripts("\n".join(lines)) == "\n".join([lines[0], lines[3]])
 
 
 def test_static_scripts_are_gzipped_once_and_revalidate():
@@ -405,7 +468,7 @@ def test_static_scripts_are_gzipped_once_and_revalidate():
     app = dash.Dash(__name__, assets_folder=str(ROOT / "assets"))
     app.layout = html.Div()
     serving.install(app)
-    hook = next(f for f in app.server.after_request_funcs[None] if isinstance(f, serving.StaticGzip))
+    hook = next(f for f in app.server.after_request_funcs[None] if isinstance(f, serving.static.StaticGzip))
     client = app.server.test_client()
     src = (ROOT / "assets" / "frames.js").read_bytes()
     first = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip, br"})
@@ -415,12 +478,15 @@ def test_static_scripts_are_gzipped_once_and_revalidate():
     kept = dict(hook._files)
     again = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip"})
     assert again.data == first.data and dict(hook._files) == kept  # not compressed a second time
-    not_modified = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip",
-                                                                "If-None-Match": first.headers["ETag"]})
+    not_modified = client.get(
+        "/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
+    )
     assert not_modified.status_code == 304 and not not_modified.data
     plain = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "identity"})
     assert plain.status_code == 200 and "Content-Encoding" not in plain.headers and plain.data == src
-    suite = next(u for u in client.get("/").get_data(as_text=True).split('"') if "dash_renderer" in u and u.endswith(".js"))
+    suite = next(
+        u for u in client.get("/").get_data(as_text=True).split('"') if "dash_renderer" in u and u.endswith(".js")
+    )
     bundle = client.get(suite, headers={"Accept-Encoding": "gzip"})
     assert bundle.headers["Content-Encoding"] == "gzip" and len(gzip.decompress(bundle.data)) > 2 * len(bundle.data)
     assert client.get("/assets/no-such-file.js").status_code == 404

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
+import settings
 from jobs import queue, tasks
-from jobs.artifacts import atomic_write_bytes
+from store.artifacts import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,6 +94,7 @@ def jobenv(tmp_path, monkeypatch):
     monkeypatch.delenv("L2_BROKER_URL", raising=False)
     monkeypatch.delenv("L2_REDIS_URL", raising=False)
     monkeypatch.setenv("L2_JOB_RETRIES", "1")
+    settings.reload()
     return tmp_path
 
 
@@ -158,8 +160,16 @@ def test_dedup_across_processes(jobenv):
     """Four processes (like four gunicorn workers) ask for the same job at the same instant: it runs once."""
     log = jobenv / "runs"
     start = time.time() + 1.5
-    procs = [subprocess.Popen([sys.executable, "-c", _SUBMITTER, str(log), str(start)], cwd=ROOT,
-                              env=dict(os.environ), stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SUBMITTER, str(log), str(start)],
+            cwd=ROOT,
+            env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     outs = [json.loads(p.communicate(timeout=60)[0]) for p in procs]
     assert [o["state"] for o in outs] == ["done"] * 4, outs
     assert len({o["result"]["pid"] for o in outs}) == 1
@@ -169,6 +179,7 @@ def test_dedup_across_processes(jobenv):
 def test_bounded_queue_answers_busy_and_recovers(jobenv, monkeypatch):
     monkeypatch.setenv("L2_QUEUE_MAX", "2")
     monkeypatch.setenv("L2_JOB_WORKERS", "1")
+    settings.reload()
     log = jobenv / "runs"
     a = queue.submit("test-sleep", {"log": str(log), "value": 1, "steps": 10})
     b = queue.submit("test-sleep", {"log": str(log), "value": 2, "steps": 10})
@@ -236,8 +247,11 @@ def test_job_killed_from_outside_leaves_no_partial_artifact(jobenv):
     time.sleep(0.3)
     assert not out.exists()
     mid = queue.poll(key)
-    assert mid["state"] in ("queued", "running") and "retrying" in queue.store().get(key)["message"] or \
-        mid["state"] == "running"
+    assert (
+        mid["state"] in ("queued", "running")
+        and "retrying" in queue.store().get(key)["message"]
+        or mid["state"] == "running"
+    )
     final = wait_done(key)
     assert final["state"] == "done", final
     assert hashlib.sha256(out.read_bytes()).hexdigest() == final["result"]["sha256"]
@@ -247,7 +261,7 @@ def test_job_killed_from_outside_leaves_no_partial_artifact(jobenv):
 _WRITER = """
 import sys
 from pathlib import Path
-from jobs.artifacts import atomic_write_bytes
+from store.artifacts import atomic_write_bytes
 atomic_write_bytes(Path(sys.argv[1]), bytes([int(sys.argv[2])]) * (64 << 20))
 """
 
@@ -299,9 +313,11 @@ os._exit(0)   # the web process dies with its supervisor thread
 
 def test_job_of_a_dead_web_process_is_reported_then_restarts(jobenv, monkeypatch):
     monkeypatch.setenv("L2_JOB_STALE_S", "1.5")
+    settings.reload()
     log = jobenv / "runs"
-    proc = subprocess.Popen([sys.executable, "-c", _ABANDON, str(log)], cwd=ROOT, env=dict(os.environ),
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _ABANDON, str(log)], cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, text=True
+    )
     key = proc.stdout.readline().strip()  # (the orphaned job process keeps the pipe open: read one line)
     proc.wait(timeout=30)
     time.sleep(2.0)
@@ -334,7 +350,7 @@ def test_job_process_exits_when_its_supervisor_dies():
     """A job child runs in its own session; it must not outlive the process that supervises it."""
     spawn = textwrap.dedent("""
         import os, subprocess, sys
-        child = ("import time; from jobs.queue import _exit_with_parent; "
+        child = ("import time; from jobs.supervisor import _exit_with_parent; "
                  "_exit_with_parent(0.2); time.sleep(60)")
         env = dict(os.environ, L2_JOB_PARENT=str(os.getpid()))
         p = subprocess.Popen([sys.executable, "-c", child], start_new_session=True, env=env,

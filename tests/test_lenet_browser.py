@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from components import lenet as L
 from components import mnist_data as md
+from views.lenet_draw import mnist_test_digit
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_lenet_figures_paint_and_attack_runs(live_server, page):
         assert page.locator(f"#{fid} .annotation").count() == 0
     first = "() => document.querySelector('#fig-lenet-draw .js-plotly-plot').layout.images[0].source"
     shown = page.evaluate(first)  # the input panel shows test image 0
-    np.testing.assert_array_equal(md.png_values(shown, 0), L.test_image(0))
+    np.testing.assert_array_equal(md.png_values(shown, 0), mnist_test_digit(0))
     assert page.locator("#tbl-lenet-rms tr").count() == 5
     # draw a stroke on the canvas: the drawing becomes the source and shows up in the input panel
     page.locator("#lenet-canvas").scroll_into_view_if_needed()

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from components import lenet as L
 from components import mnist_data as md
-from models import config
+from components.common import DIVERGING_COLORSCALE
+from store import lenet as lenet_store
+from views import lenet_arch as Arch
+from views import lenet_attacks as A
+from views import lenet_draw as D
+from views import lenet_nets as N
+from views import lenet_training as T
+
+SHIPPED = Path(__file__).resolve().parents[1] / "precomputed"
+
+
+def _point_precomputed(monkeypatch, folder):
+    """Serve the artifacts of ``folder`` (what L2_PRECOMPUTED does for a server)."""
+    import settings
+
+    monkeypatch.setenv("L2_PRECOMPUTED", str(folder))
+    settings.reload()
 
 
 @pytest.fixture(scope="module")
 def data():
-    return L.load()
+    return lenet_store.analysis()
 
 
 def levels(z, zmin, zmax):
@@ -47,10 +64,10 @@ def grid_cells(fig):
 
 def test_static_figures_from_shipped_results(data):
     summary, arrays = data
-    assert {L.LOW, L.HIGH} <= set(summary["nets"])
-    errors = L.make_errors(summary)
+    assert {N.LOW, N.HIGH} <= set(summary["nets"])
+    errors = T.make_errors(summary)
     assert len(errors.data) == 4 and all(len(t.x) == len(t.y) >= 1 for t in errors.data)
-    ladder = L.make_ladder(summary)
+    ladder = A.make_ladder(summary)
     assert list(ladder.data[0].x) == sorted(ladder.data[0].x)
     table = L.rms_table(summary)
     assert "tbl-lenet-rms" == table.id
@@ -59,36 +76,36 @@ def test_static_figures_from_shipped_results(data):
 def test_weight_grid_pictures_are_the_filters(data):
     """Each filter is a layout image whose pixels are the heatmap's colour levels (one scale per layer)."""
     summary, arrays = data
-    cells = grid_cells(L.make_weights(summary, arrays))
-    picks = arrays[L.LOW]["filters_conv1"].shape[0]
-    assert len(cells) == len(L.LAYERS) * 2 * picks
+    cells = grid_cells(T.make_weights(summary, arrays))
+    picks = arrays[N.LOW]["filters_conv1"].shape[0]
+    assert len(cells) == len(N.LAYERS) * 2 * picks
     k = 0
-    for layer in L.LAYERS:
-        filters = {key: arrays[key][f"filters_{layer}"].astype(np.float32) for key in (L.LOW, L.HIGH)}
+    for layer in N.LAYERS:
+        filters = {key: arrays[key][f"filters_{layer}"].astype(np.float32) for key in (N.LOW, N.HIGH)}
         zmax = max(float(np.abs(f).max()) for f in filters.values())
-        for key in (L.LOW, L.HIGH):
+        for key in (N.LOW, N.HIGH):
             for f in filters[key]:
                 np.testing.assert_array_equal(cells[k][4], levels(f, -zmax, zmax))
                 k += 1
     # one row per layer, columns left to right, cells never overlap
     xs = sorted({round(c[0], 9) for c in cells})
     ys = sorted({round(c[1], 9) for c in cells}, reverse=True)
-    assert len(xs) == 2 * picks and len(ys) == len(L.LAYERS)
+    assert len(xs) == 2 * picks and len(ys) == len(N.LAYERS)
     assert all(b - a >= cells[0][2] for a, b in zip(xs, xs[1:], strict=False))
 
 
 def test_adversarial_grid_pictures_are_the_images(data):
     """Originals and adversarials in exact grey levels 0..255, perturbations on one symmetric colour scale."""
     summary, arrays = data
-    fig = L.make_advs(summary, arrays)
+    fig = A.make_advs(summary, arrays)
     cells = grid_cells(fig)
     assert len(cells) == 10 * 5
-    pmax = L._pert_range(arrays, [L.LOW, L.HIGH])
-    orig = arrays[L.LOW]["digits_orig"]
+    pmax = A.pert_range(arrays, [N.LOW, N.HIGH])
+    orig = arrays[N.LOW]["digits_orig"]
     for d in range(10):
         np.testing.assert_array_equal(cells[d][4], orig[d])
     k = 10
-    for key in (L.LOW, L.HIGH):
+    for key in (N.LOW, N.HIGH):
         adv = arrays[key]["digits_adv"].astype(np.int16)
         for d in range(10):
             np.testing.assert_array_equal(cells[k][4], adv[d])
@@ -99,9 +116,9 @@ def test_adversarial_grid_pictures_are_the_images(data):
 
 
 def test_picture_colours_are_the_heatmap_scales():
-    ink = md._palette(L.INK_SCALE, 256)
+    ink = md._palette(N.INK_SCALE, 256)
     assert ink[:3] == bytes([255, 255, 255]) and ink[-3:] == bytes([0x11, 0x11, 0x11])
-    rdbu = md._palette(L.DIVERGING_COLORSCALE, 256)
+    rdbu = md._palette(DIVERGING_COLORSCALE, 256)
     red, blue = rdbu[:3], rdbu[-3:]
     assert red[0] > red[2] and blue[2] > blue[0]  # negative red, positive blue, as the captions say
 
@@ -109,20 +126,20 @@ def test_picture_colours_are_the_heatmap_scales():
 def test_shipped_results_show_the_papers_effect(data):
     """Acceptance of issue #4 on the shipped numbers (see REPRODUCTION.md)."""
     nets = data[0]["nets"]
-    low, high = nets[L.LOW], nets[L.HIGH]
-    assert all(high["rms"][k] < low["rms"][k] for k in L.LAYERS)
+    low, high = nets[N.LOW], nets[N.HIGH]
+    assert all(high["rms"][k] < low["rms"][k] for k in N.LAYERS)
     assert high["robust"]["median_l2"] > low["robust"]["median_l2"]
 
 
 def test_arch_figure_lists_every_layer():
-    fig = L.make_arch()
+    fig = Arch.make_arch()
     names = [a.text for a in fig.layout.annotations]
     shapes = next(t for t in fig.data if t.mode == "text")
-    assert len(names) == len(shapes.text) == len(fig.layout.shapes) == len(L.ARCH)
-    for (label, shape), name, dims in zip(L.ARCH, names, shapes.text, strict=True):
+    assert len(names) == len(shapes.text) == len(fig.layout.shapes) == len(Arch.ARCH)
+    for (label, shape), name, dims in zip(Arch.ARCH, names, shapes.text, strict=True):
         assert label in name and dims == "×".join(map(str, shape))
     arrows = next(t for t in fig.data if t.mode == "lines+markers")
-    assert arrows.marker.symbol == "arrow" and sum(1 for s in arrows.marker.size if s) == len(L.ARCH) - 1
+    assert arrows.marker.symbol == "arrow" and sum(1 for s in arrows.marker.size if s) == len(Arch.ARCH) - 1
 
 
 def test_draw_figure_and_readout():
@@ -144,7 +161,7 @@ def test_draw_figure_and_readout():
             for n in ("low", "high")
         },
     }
-    fig = L.make_draw(img, result)
+    fig = D.make_draw(img, result)
     cells = sorted(grid_cells(fig), key=lambda c: c[0])  # left to right: input, then per net adversarial, δ
     assert len(cells) == 5
     np.testing.assert_array_equal(cells[0][4], img)  # the input in whole grey levels
@@ -152,17 +169,17 @@ def test_draw_figure_and_readout():
     delta = (np.asarray(adv) - img) / 255
     for c in (cells[2], cells[4]):
         np.testing.assert_array_equal(c[4], levels(delta, -np.abs(delta).max(), np.abs(delta).max()))
-    assert len(L.make_draw(None).layout.images) == 5
-    assert "‖δ‖₂ = 1.50" in L.draw_readout(result)
-    assert L.draw_readout(None) == ""
+    assert len(D.make_draw(None).layout.images) == 5
+    assert "‖δ‖₂ = 1.50" in D.draw_readout(result)
+    assert D.draw_readout(None) == ""
 
 
 @pytest.mark.parametrize(
     "parse, good, bad",
     [
-        (L.parse_index, [("0", 0), ("9999", 9999)], ["-1", "10000", "x", "1.5", ""]),
-        (L.parse_target, [("0", 0), ("9", 9)], ["10", "-1", "a", ""]),
-        (L.parse_source, [("test", "test"), ("drawing", "drawing")], ["", "photo"]),
+        (D.parse_index, [("0", 0), ("9999", 9999)], ["-1", "10000", "x", "1.5", ""]),
+        (D.parse_target, [("0", 0), ("9", 9)], ["10", "-1", "a", ""]),
+        (D.parse_source, [("test", "test"), ("drawing", "drawing")], ["", "photo"]),
     ],
 )
 def test_permalink_parsers(parse, good, bad):
@@ -175,31 +192,27 @@ def test_permalink_parsers(parse, good, bad):
 
 
 def test_missing_or_corrupt_results_give_messages(tmp_path, monkeypatch):
-    monkeypatch.setattr(config, "PRECOMPUTED", tmp_path)
-    L._static.cache_clear()
-    L._load.cache_clear()
+    _point_precomputed(monkeypatch, tmp_path)
+    lenet_store.clear_cache()
     figs = L.static_figures()
     assert "lenet-analyze" in figs["errors"].layout.annotations[0].text
     adir = tmp_path / "lenet" / "analysis"
-    shutil.copytree(config.ROOT / "precomputed" / "lenet" / "analysis", adir)
-    (adir / f"wd-{L.HIGH}.npz").write_bytes(b"garbage")
-    L._static.cache_clear()
-    L._load.cache_clear()
+    shutil.copytree(SHIPPED / "lenet" / "analysis", adir)
+    (adir / f"wd-{N.HIGH}.npz").write_bytes(b"garbage")
+    lenet_store.clear_cache()
     figs = L.static_figures()
     assert "unreadable" in figs["advs"].layout.annotations[0].text
     summary = json.loads((adir / "analysis.json").read_text())
-    del summary["nets"][L.LOW]["rms"]
+    del summary["nets"][N.LOW]["rms"]
     (adir / "analysis.json").write_text(json.dumps(summary))
-    (adir / f"wd-{L.HIGH}.npz").unlink()
-    shutil.copy(config.ROOT / "precomputed" / "lenet" / "analysis" / f"wd-{L.HIGH}.npz", adir)
-    L._static.cache_clear()
-    L._load.cache_clear()
+    (adir / f"wd-{N.HIGH}.npz").unlink()
+    shutil.copy(SHIPPED / "lenet" / "analysis" / f"wd-{N.HIGH}.npz", adir)
+    lenet_store.clear_cache()
     figs = L.static_figures()
     assert figs["table"].children  # a notice instead of a crash
     section = L.layout()
     assert section.id == "lenet"
-    L._static.cache_clear()
-    L._load.cache_clear()
+    lenet_store.clear_cache()
 
 
 def test_section_does_not_import_torch():
@@ -207,16 +220,81 @@ def test_section_does_not_import_torch():
     import sys
 
     code = "import sys, components.lenet as L; L.layout(); print('torch' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=config.ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], cwd=SHIPPED.parent, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
 
 
 def test_input_validation_in_the_page():
     with pytest.raises(ValueError, match="empty"):
-        L._input_image("drawing", 0, [])
+        D.input_image("drawing", 0, [])
     with pytest.raises(ValueError):
-        L._input_image("test", 10_000, None)
+        D.input_image("test", 10_000, None)
     with pytest.raises(ValueError):
-        L._input_image("test", "abc", None)
-    assert L._input_image("test", 7, None).shape == (28, 28)
+        D.input_image("test", "abc", None)
+    assert D.input_image("test", 7, None).shape == (28, 28)
+
+
+def _copy_analysis(tmp_path, monkeypatch):
+    _point_precomputed(monkeypatch, tmp_path)
+    adir = tmp_path / "lenet" / "analysis"
+    shutil.copytree(SHIPPED / "lenet" / "analysis", adir)
+    lenet_store.clear_cache()
+    return adir
+
+
+def test_results_that_do_not_match_their_manifest_are_refused(tmp_path, monkeypatch):
+    """A well-formed .npz with other numbers than the manifest's checksum: the section says so, draws nothing."""
+    from jobs import artifacts
+
+    adir = _copy_analysis(tmp_path, monkeypatch)
+    arrays = artifacts.load_npz(adir / f"wd-{N.HIGH}.npz")
+    arrays["digits_adv"] = 255 - arrays["digits_adv"]
+    (adir / f"wd-{N.HIGH}.npz").write_bytes(artifacts.npz_bytes(arrays))
+    try:
+        figs = L.static_figures()
+        for name in ("errors", "weights", "advs", "ladder"):
+            text = figs[name].layout.annotations[0].text
+            assert f"wd-{N.HIGH}.npz" in text and "unreadable" in text and "lenet-analyze" in text
+            assert str(tmp_path) not in text  # no paths of the server's disk in the page
+        assert "unreadable" in figs["table"].children
+    finally:
+        lenet_store.clear_cache()
+
+
+def test_a_broken_summary_that_matches_its_manifest_keeps_the_page(tmp_path, monkeypatch):
+    """analysis.json without the RMS of one net, manifest rewritten to match: the table becomes a notice and the
+    figures that do not need the RMS are still drawn."""
+    from jobs import artifacts
+
+    adir = _copy_analysis(tmp_path, monkeypatch)
+    summary = json.loads((adir / "analysis.json").read_text())
+    del summary["nets"][N.LOW]["rms"]
+    (adir / "analysis.json").write_text(json.dumps(summary))
+    old = artifacts.read_manifest(adir)
+    artifacts.write_manifest(adir, old["family"], 1, old["params"], list(old["files"]), "test", 0.0)
+    try:
+        figs = L.static_figures()
+        assert figs["table"].children == "The RMS table could not be built from the precomputed results."
+        assert not figs["errors"].layout.annotations and len(figs["errors"].data) == 4
+        assert len(figs["advs"].layout.images) == 50
+    finally:
+        lenet_store.clear_cache()
+
+
+def test_nets_are_found_by_their_manifests():
+    names = [net.name for net in lenet_store.nets()]
+    assert set(names) >= {f"wd-{N.LOW}", f"wd-{N.HIGH}"} and "analysis" not in names
+
+
+def test_figures_take_any_number_of_nets(data):
+    """The builders are not tied to the low/high pair: three nets give three rows of pictures and six curves."""
+    summary, arrays = data
+    keys = sorted(summary["nets"], key=lambda k: summary["nets"][k]["weight_decay"])[:3]
+    assert len(T.make_errors(summary, keys).data) == 6
+    assert len(T.make_weights(summary, arrays, keys).layout.images) == len(N.LAYERS) * 3 * 6
+    assert len(A.make_advs(summary, arrays, keys).layout.images) == 10 + 3 * 20
+    assert len(A.make_ladder(summary, keys).data[0].x) == 3
+    rows = T.rms_rows(summary, keys)
+    assert len(rows) == 1 + len(N.LAYERS) and all(len(r) == 4 for r in rows)  # no low/high ratio for three nets
+    assert len({N.color(k, n) for n, k in enumerate(keys)}) == 3

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import linear, mnist
+from models import hinge, linear
+from store import mnist
 
 
 def problem(seed: int, n: int = 300, pair: tuple[int, int] = (3, 5)):
@@ -45,8 +46,8 @@ def test_hinge_duality_gap_certifies_optimum(seed):
     for lam in [1e-5, 1e-3, 1e-1]:
         w, b = linear.fit_one(X, y, "hinge", lam)
         m = y * (X @ w + b)
-        beta = linear._hinge_solve(X, y, lam, None, None, None)[2]
-        gap = linear._hinge_dual_gap(X, y, lam, w, b, beta)
+        beta = hinge.solve(X, y, lam, None, None, None)[2]
+        gap = hinge.dual_gap(X, y, lam, w, b, beta)
         assert -1e-12 <= gap <= 1e-9 * linear.objective(X, y, w, b, lam, "hinge")
         assert np.all(m[beta < 1 - 1e-9] >= 1 - 1e-7)  # β < 1 only on or outside the margin
 
@@ -108,7 +109,7 @@ def test_projected_bias_balances_the_multipliers():
     rng = np.random.default_rng(0)
     y = np.where(rng.random(500) < 0.4, -1.0, 1.0)
     v, sigma = rng.normal(0.5, 1.0, 500), rng.uniform(0.1, 10.0, 500)
-    nu = linear._projected_bias(v, sigma, y)
+    nu = hinge.projected_bias(v, sigma, y)
     assert abs(float(y @ np.clip(v - sigma * y * nu, 0.0, 1.0))) <= 1e-9
 
 
@@ -119,7 +120,7 @@ def test_huber_newton_is_within_half_delta_of_the_optimum():
     lam, delta = 1e-3, 1e-3
     w, b = linear.fit_one(X, y, "hinge", lam)
     best = linear.objective(X, y, w, b, lam, "hinge")
-    ws, bs, _ = linear._huber_newton(X, y, lam, np.zeros(X.shape[1]), 0.0, delta)
+    ws, bs, _ = hinge.huber_newton(X, y, lam, np.zeros(X.shape[1]), 0.0, delta)
     assert best - 1e-12 <= linear.objective(X, y, ws, bs, lam, "hinge") <= best + delta / 2
 
 

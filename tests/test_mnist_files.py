@@ -8,7 +8,8 @@ import shutil
 import numpy as np
 import pytest
 
-from models import config, mnist
+from models.mnist import FILES, MnistError
+from store import mnist
 
 
 def test_shipped_mnist_verifies_and_has_the_right_shapes():
@@ -20,27 +21,27 @@ def test_shipped_mnist_verifies_and_has_the_right_shapes():
 
 def _copy(tmp_path):
     dst = tmp_path / "mnist"
-    shutil.copytree(config.MNIST_DIR, dst)
+    shutil.copytree(mnist.mnist_dir(), dst)
     return dst
 
 
 def test_corrupted_gzip_is_refused(tmp_path):
     d = _copy(tmp_path)
-    f = d / mnist.FILES["test_labels"]
+    f = d / FILES["test_labels"]
     raw = bytearray(f.read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     f.write_bytes(bytes(raw))
-    with pytest.raises(mnist.MnistError):
+    with pytest.raises(MnistError):
         mnist.verify_mnist(d)
 
 
 def test_changed_pixel_is_refused_by_checksum(tmp_path):
     d = _copy(tmp_path)
-    f = d / mnist.FILES["test_images"]
+    f = d / FILES["test_images"]
     raw = bytearray(gzip.decompress(f.read_bytes()))
     raw[-1] ^= 0x01
     f.write_bytes(gzip.compress(bytes(raw)))
-    with pytest.raises(mnist.MnistError, match="checksum"):
+    with pytest.raises(MnistError, match="checksum"):
         mnist.verify_mnist(d)
 
 

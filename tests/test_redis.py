@@ -41,9 +41,9 @@ WEB = """
 import os, sys
 import tests.test_redis  # registers the test task kind
 import app
-import serving
 from flask import jsonify, request
 from jobs import queue
+from serving.shared import cache
 
 @app.server.route("/test-jobs", methods=["POST"])
 def _submit():
@@ -56,8 +56,8 @@ def _poll(key):
 @app.server.route("/test-cache/<name>", methods=["GET", "POST"])
 def _cache(name):
     if request.method == "POST":
-        serving.cache.set(name, request.get_json())
-    return jsonify({"value": serving.cache.get(name), "type": type(serving.cache.cache).__name__})
+        cache.set(name, request.get_json())
+    return jsonify({"value": cache.get(name), "type": type(cache.cache).__name__})
 
 app.app.run(host="127.0.0.1", port=int(os.environ["PORT"]), threaded=True)
 """
@@ -75,16 +75,39 @@ def cluster(tmp_path_factory):
 
     def start(cmd, name, **env):
         log = open(tmp / f"{name}.log", "wb")
-        full_env = dict(os.environ, PYTHONUNBUFFERED="1", L2_BROKER_URL=f"redis://127.0.0.1:{rport}/0",
-                        L2_ROLE=name, PYTHONPATH=str(ROOT), **env)
+        full_env = dict(
+            os.environ,
+            PYTHONUNBUFFERED="1",
+            L2_BROKER_URL=f"redis://127.0.0.1:{rport}/0",
+            L2_ROLE=name,
+            PYTHONPATH=str(ROOT),
+            **env,
+        )
         full_env.pop("L2_REDIS_URL", None)
-        procs.append(subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
-                                      start_new_session=True))
+        procs.append(
+            subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        )
         return procs[-1]
 
-    redis_proc = subprocess.Popen([server, "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
-                                   "--appendonly", "no", "--dir", str(tmp), "--daemonize", "no"],
-                                  stdout=open(tmp / "redis.log", "wb"), stderr=subprocess.STDOUT)
+    redis_proc = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(rport),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp),
+            "--daemonize",
+            "no",
+        ],
+        stdout=open(tmp / "redis.log", "wb"),
+        stderr=subprocess.STDOUT,
+    )
     procs.append(redis_proc)
     try:
         ports = [free_port(), free_port()]
@@ -122,8 +145,9 @@ def test_same_job_from_two_web_processes_runs_once_on_the_job_worker(cluster):
     log = cluster["tmp"] / "executions.txt"
     params = {"log": str(log), "n": 1}
     with ThreadPoolExecutor(6) as pool:  # three students on each web process click at the same moment
-        firsts = list(pool.map(lambda u: httpx.post(f"{u}/test-jobs", json=params, timeout=60).json(),
-                               cluster["urls"] * 3))
+        firsts = list(
+            pool.map(lambda u: httpx.post(f"{u}/test-jobs", json=params, timeout=60).json(), cluster["urls"] * 3)
+        )
     assert len({s["key"] for s in firsts}) == 1
     assert all(s["state"] in ("queued", "running", "done") for s in firsts), firsts
     finals = [_until_done(u, firsts[0]["key"]) for u in cluster["urls"]]

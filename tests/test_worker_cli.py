@@ -12,14 +12,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import config, linear, mnist, sweeps
+import settings
+from models import conventions, linear
+from store import mnist, sweeps
+from store.artifacts import ArtifactError
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def worker(*args: str, env: dict | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "worker", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "worker", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def assert_one_line_error(r: subprocess.CompletedProcess, *words: str) -> None:
@@ -31,21 +40,24 @@ def assert_one_line_error(r: subprocess.CompletedProcess, *words: str) -> None:
         assert w.lower() in lines[0].lower(), lines[0]
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["fit", "--pair", "7", "7", "--loss", "hinge", "--lam", "1e-2"], ["two different digits"]),
-    (["fit", "--pair", "1", "11", "--loss", "hinge", "--lam", "1e-2"], ["0..9"]),
-    (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "0"], ["--lam", "> 0"]),
-    (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "-1"], ["--lam"]),
-    (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "nan"], ["--lam", "finite"]),
-    (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "inf"], ["--lam", "finite"]),
-    (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "abc"], ["--lam", "number"]),
-    (["fit", "--pair", "2", "3", "--loss", "squared", "--lam", "1e-2"], ["unknown loss"]),
-    (["export-sweep", "--pair", "2", "x", "--loss", "hinge", "--out", "/tmp/x.npz"], ["pair"]),
-    (["precompute", "--pairs", "3-3"], ["two different digits"]),
-    (["precompute", "--pairs", "2-3", "--loss", "svm"], ["unknown loss"]),
-    (["precompute"], ["--all"]),
-    (["fit", "--pair", "2", "3"], ["required"]),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["fit", "--pair", "7", "7", "--loss", "hinge", "--lam", "1e-2"], ["two different digits"]),
+        (["fit", "--pair", "1", "11", "--loss", "hinge", "--lam", "1e-2"], ["0..9"]),
+        (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "0"], ["--lam", "> 0"]),
+        (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "-1"], ["--lam"]),
+        (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "nan"], ["--lam", "finite"]),
+        (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "inf"], ["--lam", "finite"]),
+        (["fit", "--pair", "2", "3", "--loss", "hinge", "--lam", "abc"], ["--lam", "number"]),
+        (["fit", "--pair", "2", "3", "--loss", "squared", "--lam", "1e-2"], ["unknown loss"]),
+        (["export-sweep", "--pair", "2", "x", "--loss", "hinge", "--out", "/tmp/x.npz"], ["pair"]),
+        (["precompute", "--pairs", "3-3"], ["two different digits"]),
+        (["precompute", "--pairs", "2-3", "--loss", "svm"], ["unknown loss"]),
+        (["precompute"], ["--all"]),
+        (["fit", "--pair", "2", "3"], ["required"]),
+    ],
+)
 def test_bad_arguments_give_one_clear_line(args, words):
     assert_one_line_error(worker(*args), *words)
 
@@ -66,7 +78,7 @@ def test_export_sweep_matches_the_models(tmp_path, loss):
         e = {k: z[k] for k in z.files}
     for key in ("lam", "W", "b", "err_train", "err_test", "d_adv", "d_err", "theta", "w_norm", "train_index"):
         assert key in e
-    assert e["W"].shape == (81, 784) and np.allclose(e["lam"], config.LAMBDAS)
+    assert e["W"].shape == (81, 784) and np.allclose(e["lam"], conventions.LAMBDAS)
     data = mnist.pair_data(2, 3)
     assert np.array_equal(e["train_index"], data.train_index)
     for k in (0, 40, 80):  # the stored metrics follow from the stored model
@@ -98,8 +110,8 @@ def test_fit_off_grid_is_optimal_and_fast():
 def _tmp_precomputed(tmp_path: Path) -> Path:
     root = tmp_path / "precomputed"
     root.mkdir()
-    (root / "mnist").symlink_to(config.PRECOMPUTED / "mnist")
-    shutil.copytree(sweeps.SWEEP_DIR, root / "sweeps")
+    (root / "mnist").symlink_to(settings.get().precomputed / "mnist")
+    shutil.copytree(sweeps.sweep_dir(), root / "sweeps")
     return root
 
 
@@ -111,8 +123,6 @@ def test_check_names_a_corrupted_sweep(tmp_path):
     target.write_bytes(bytes(data))
     r = worker("precompute", "--check", env={"L2_PRECOMPUTED": str(root)})
     assert_one_line_error(r, "sweep-23-hinge.npz")
-    from jobs.artifacts import ArtifactError
-
     with pytest.raises(ArtifactError, match="sweep-23-hinge.npz"):
         sweeps.load_sweep(2, 3, "hinge", folder=root / "sweeps")
 
@@ -126,7 +136,7 @@ def test_check_names_a_missing_sweep(tmp_path):
 
 def test_check_on_the_shipped_artifacts():
     r = worker("precompute", "--check")
-    listed = json.loads((sweeps.SWEEP_DIR / "manifest.json").read_text())["files"]
+    listed = json.loads((sweeps.sweep_dir() / "manifest.json").read_text())["files"]
     missing = [n for n in sweeps.all_sweep_names() if n not in listed]
     if missing:  # an incomplete precompute is reported, naming the first missing sweep
         assert r.returncode != 0 and "Traceback" not in r.stderr

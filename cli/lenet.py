@@ -1,0 +1,98 @@
+"""LeNet commands of ``python -m worker``: train-lenet, lenet-analyze, lenet-report.
+
+    python -m worker train-lenet --weight-decay 0.1 [--epochs 50] [--device cpu|cuda] [--seed 0] [--out DIR]
+                                 [--threads 2] [--adv-eps 0.5 --adv-steps 7]
+    python -m worker lenet-analyze [--crosscheck] [--weight-decay W ...]   # into precomputed/lenet/analysis/
+    python -m worker lenet-report                     # one JSON object per shipped checkpoint
+
+Training resumes from DIR/resume.pt (written atomically after every epoch) when interrupted.
+torch is imported inside the command functions only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from cli import CliError, number
+
+_weight_decay = number(float, 0.0, 10.0)
+_epochs = number(int, 1, 1000)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train one LeNet (resumable) into --out (default precomputed/lenet/wd-<decay>/)."""
+    import torch
+
+    from jobs import lenet_training
+    from models import lenet_train
+    from store import lenet as nets
+
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise CliError("--device cuda asked for, but no CUDA device is available (use --device cpu)")
+    out = Path(args.out) if args.out else nets.checkpoint_dir(args.weight_decay)
+    recipe = lenet_train.Recipe(
+        weight_decay=args.weight_decay,
+        epochs=args.epochs,
+        seed=args.seed,
+        adv_eps=args.adv_eps,
+        adv_steps=args.adv_steps,
+    )
+    try:
+        manifest = lenet_training.train(
+            recipe, out, device=args.device, threads=args.threads, log=lambda s: print(s, flush=True)
+        )
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc}") from exc
+    final = manifest["params"]["final"]
+    print(json.dumps({"out": str(out), **final, "seconds": manifest["created_by"]["seconds"]}))
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Rebuild the precomputed LeNet analyses."""
+    from jobs import lenet_analysis
+
+    summary = lenet_analysis.analyze_all(crosscheck=args.crosscheck, only=args.weight_decay or None)
+    print(json.dumps({"nets": list(summary["nets"]), "missing": summary["missing"]}))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Print one JSON object per shipped checkpoint, one per line."""
+    from store import lenet as nets
+
+    for row in nets.report_rows():
+        print(json.dumps(row))
+    return 0
+
+
+def register(subparsers) -> None:
+    """Add the LeNet commands to ``python -m worker``."""
+    p = subparsers.add_parser("train-lenet", help="train one LeNet (MatConvNet recipe), resumable")
+    p.add_argument("--weight-decay", type=_weight_decay, required=True)
+    p.add_argument("--epochs", type=_epochs, default=50)
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    p.add_argument("--seed", type=number(int, 0, 2**31 - 1), default=0)
+    p.add_argument("--threads", type=number(int, 1, 256), default=2, help="torch CPU threads (default 2)")
+    p.add_argument("--out", default=None, help="output folder (default precomputed/lenet/wd-<decay>)")
+    p.add_argument(
+        "--adv-eps",
+        type=number(float, 0.0, 28.0),
+        default=0.0,
+        help="L2 PGD adversarial training budget in [0, 1] pixel units (default 0: plain training)",
+    )
+    p.add_argument("--adv-steps", type=_epochs, default=7, help="PGD steps per batch (default 7)")
+    p.set_defaults(func=cmd_train)
+    p = subparsers.add_parser("lenet-analyze", help="recompute LeNet analyses (RMS, temperature, attacks)")
+    p.add_argument("--crosscheck", action="store_true", help="also cross-check norms with torchattacks")
+    p.add_argument(
+        "--weight-decay",
+        type=_weight_decay,
+        action="append",
+        help="only (re)analyse this net (repeatable; default: every stale one)",
+    )
+    p.set_defaults(func=cmd_analyze)
+    p = subparsers.add_parser("lenet-report", help="one JSON line per shipped LeNet checkpoint")
+    p.set_defaults(func=cmd_report)
