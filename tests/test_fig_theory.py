@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from components import linear_theory as lt_section
+from models.losses import scaled_loss
 from views import frames
 from views import theory as lt
 
@@ -29,22 +30,22 @@ def hist():
 def test_scaled_losses():
     z = np.array([-1.0, -0.1, 0.0, 0.1, 1.0, 3.0])
     for wn in (0.1, 1.0, 30.0):
-        np.testing.assert_array_equal(lt.scaled_loss("0-1", z, wn), (z < 0).astype(float))  # invariant to ‖w‖
-        assert lt.scaled_loss("hinge", np.array([1.0 / wn]), wn)[0] == pytest.approx(0.0)  # zero from z = 1/‖w‖ on
-        assert lt.scaled_loss("softplus", np.array([0.0]), wn)[0] == pytest.approx(math.log(2))
+        np.testing.assert_array_equal(scaled_loss("0-1", z, wn), (z < 0).astype(float))  # invariant to ‖w‖
+        assert scaled_loss("hinge", np.array([1.0 / wn]), wn)[0] == pytest.approx(0.0)  # zero from z = 1/‖w‖ on
+        assert scaled_loss("softplus", np.array([0.0]), wn)[0] == pytest.approx(math.log(2))
     with pytest.raises(ValueError):
-        lt.scaled_loss("square", z, 1.0)
+        scaled_loss("square", z, 1.0)
 
 
 def test_small_and_large_wnorm_approximations():
     z = np.linspace(-1, 1, 11)
     wn = 1e-3  # small ‖w‖: f ≈ α − β ‖w‖ z with (1, 1) hinge and (ln 2, ½) softplus
-    np.testing.assert_allclose(lt.scaled_loss("hinge", z, wn), 1 - wn * z, atol=1e-9)
-    np.testing.assert_allclose(lt.scaled_loss("softplus", z, wn), math.log(2) - 0.5 * wn * z, atol=1e-6)
+    np.testing.assert_allclose(scaled_loss("hinge", z, wn), 1 - wn * z, atol=1e-9)
+    np.testing.assert_allclose(scaled_loss("softplus", z, wn), math.log(2) - 0.5 * wn * z, atol=1e-6)
     wn = 1e3  # large ‖w‖: both ≈ ‖w‖ max(−z, 0)
     zz = np.array([-0.5, -0.1, 0.2, 0.5])
     for name in ("hinge", "softplus"):
-        np.testing.assert_allclose(lt.scaled_loss(name, zz, wn) / wn, np.maximum(-zz, 0), atol=2e-3)
+        np.testing.assert_allclose(scaled_loss(name, zz, wn) / wn, np.maximum(-zz, 0), atol=2e-3)
 
 
 def test_loss_scaling_figure(hist):

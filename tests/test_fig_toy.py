@@ -254,11 +254,12 @@ def test_every_citation_and_footnote_anchor_exists():
 
 
 def test_cached_payload_survives_a_corrupt_cache_file(tmp_path, monkeypatch):
-    from models import config
-    from views import _store_shim as cache
+    import settings
+    from store import cache
 
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
-    monkeypatch.setattr(cache, "_MEMO", {})
+    monkeypatch.setenv("L2_CACHE_DIR", str(tmp_path))
+    settings.reload()
+    cache.forget()
     calls = []
 
     def make(k):
@@ -271,10 +272,10 @@ def test_cached_payload_survives_a_corrupt_cache_file(tmp_path, monkeypatch):
     first = cached()
     (path,) = list((tmp_path / "frames").iterdir())
     path.write_text("{ not json")
-    monkeypatch.setattr(cache, "_MEMO", {})
+    cache.forget()
     second = cached()
     assert first == second and len(calls) == 2
-    monkeypatch.setattr(cache, "_MEMO", {})
+    cache.forget()
     assert cached() == first and len(calls) == 2  # now read from disk
 
 
@@ -312,9 +313,9 @@ def test_figures_lay_out_once_without_automargin():
     assert common.base_layout(go.Figure()).layout.margin.b == 58
     # frames built with another common.py (template, margins) are never reused from the cache
     # frames built with another views/style.py (template, margins: what common.base_layout is) are never reused
+    from store.cache import source_digest
     from views import figure_frames as ff
     from views import style
-    from views._store_shim import source_digest
 
     assert common.base_layout is style.base_layout and style.__file__.endswith("style.py")
     assert ff.frames_key() == source_digest(ff.__file__, frames.__file__, style.__file__)

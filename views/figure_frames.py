@@ -15,8 +15,8 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from store.cache import json_cached, source_digest
 from views import frames, style
-from views._store_shim import json_cached, source_digest
 from views.frames import FrameSet
 
 

@@ -17,10 +17,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from jobs.artifacts import ArtifactError
-from models.geometry import adversarial_distance, class_centroids, error_distance, tilting_angle
-from models.linear import loss_values
-from models.sweeps import load_sweep
+from models.geometry import class_centroids
+from models.losses import scaled_loss
+from models.metrics import model_metrics
+from store.artifacts import ArtifactError
+from store.sweeps import load_sweep
 from views import toy as toy_view
 from views.class_points import class_points
 from views.figure_frames import figure_frames, frames_key
@@ -53,19 +54,10 @@ Z_RANGE = (-2.0, 5.0)
 LOSS_TOP = 3.0
 LOSSES = ("0-1", "hinge", "softplus")
 _FILL = {"I": "rgba(230, 159, 0, 0.45)", "J": "rgba(0, 114, 178, 0.40)"}  # PALETTE I / J, translucent
-_MODEL_LOSS = {"hinge": "hinge", "softplus": "logistic"}  # the panel's name → models.linear's name
 
 
 # ---------------------------------------------------------------------------------------------
 # F8: scaling the loss
-
-
-def scaled_loss(name: str, z: np.ndarray, wnorm: float) -> np.ndarray:
-    """f_‖w‖(z) = f(‖w‖ z) for the 0-1 indicator, the hinge max(1 − z, 0) or the softplus ln(1 + e^(−z))."""
-    u = wnorm * np.asarray(z, float)
-    if name == "0-1":
-        return (u < 0).astype(float)
-    return loss_values(u, _MODEL_LOSS.get(name, name))
 
 
 def load_histogram() -> dict | None:
@@ -221,18 +213,11 @@ def dadv_quantities(theta: float, X: np.ndarray, y: np.ndarray) -> dict:
     n_hat = np.array([-z_hat[1], z_hat[0]])  # in 2-D the tilting plane is the whole plane: n̂ is ẑ turned by 90°
     w = math.cos(theta) * z_hat + math.sin(theta) * n_hat
     b = -float(w @ (i + j)) / 2
-    s = X @ w + b
-    return {
-        "i": i,
-        "j": j,
-        "w": w,
-        "b": b,
-        "d_adv": adversarial_distance(X, y, w, b),
-        "formula": 0.5 * float(np.linalg.norm(j - i)) * math.cos(theta),
-        "d_err": error_distance(X, y, w, b),
-        "err": 100.0 * float(np.mean(np.where(s > 0, 1.0, -1.0) != y)),
-        "theta": tilting_angle(w, i, j),
-    }
+    m = model_metrics(X, y, X, y, w, b, i, j)  # the training set is all there is: "test" numbers unused
+    formula = 0.5 * float(np.linalg.norm(j - i)) * math.cos(theta)
+    return dict(
+        i=i, j=j, w=w, b=b, formula=formula, d_adv=m["d_adv"], d_err=m["d_err"], err=m["err_train"], theta=m["theta"]
+    )
 
 
 def _segment(uid: str, x: list, y: list, line: dict, name: str, show: bool | None = None) -> go.Scatter:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from models import toy
 from models.geometry import tilting_angle
+from models.metrics import model_metrics
 from views import toy as toy_view
 from views.class_points import class_points
 from views.figure_frames import figure_frames, frames_key
@@ -102,8 +103,7 @@ def noisy_readouts(data: dict, k: int) -> list[str]:
     out = [f"10^{NOISY_EXPONENTS[k]:.2f} = {10.0 ** NOISY_EXPONENTS[k]:.3g}"]
     for loss in ("hinge", "logistic"):
         w, b = data["fits"][loss][k]
-        s = X @ w + b
-        err = 100.0 * float(np.mean(np.where(s > 0, 1.0, -1.0) != y))
+        err = model_metrics(X, y, X, y, w, b, CENTRE_I, CENTRE_J)["err_train"]
         side = "I ✓" if float(toy.P_NOISY @ w + b) < 0 else "J ✗"
         out.append(f"θ = {math.degrees(tilt(w)):.1f}°, error = {err:.1f} %, p → {side}")
     return out
