@@ -150,7 +150,10 @@
       const gd = graphs[n], upd = shown.views[id] || {traces: {}, images: {}};
       const byIndex = gd && shows(gd, base) ? indexed(gd, upd) : null;
       if (byIndex) {
-        if (!sameList(drawn.get(gd), sig)) adapter().draw(gd, byIndex[0], byIndex[1]);
+        // The page's first view names its frame (layout.meta.l2view.k): taken as drawn, not drawn a second time.
+        const view = adapter().shownView(gd);
+        const adopted = !drawn.has(gd) && view && view.k === shown.ks[0];
+        if (!adopted && !sameList(drawn.get(gd), sig)) adapter().draw(gd, byIndex[0], byIndex[1]);
       } else if (lane) {
         return NU();
       } else {
@@ -248,6 +251,9 @@
     return set;
   }
 
-  root.l2player = {pick: pick, lane: lane, start: start, show: show, compose: compose, figure: figure, fitted: fitted,
+  // Draw the stores' data (as a player's callback would) now, e.g. in the click that picks a new pair.
+  const draw = (spec, value, data) => show(spec, value, layersOf(data), false);
+
+  root.l2player = {pick: pick, lane: lane, start: start, show: show, draw: draw, compose: compose, figure: figure, fitted: fitted,
     phone: phone, messageSet: messageSet, stored: (id) => loaded[id], nearest: nearest};
 })(typeof window !== "undefined" ? window : globalThis);

@@ -11,12 +11,13 @@ from functools import lru_cache
 
 from dash import html
 
-from components import svm
 from components.common import figure_block
 from components.widgets.frame_player import FramePlayer
 from models import config
 from views import hero as hero_view
 from views.frames import FrameSet, message_set
+from views.mnist_params import LAMBDA_MARKS, parse_lam_index
+from views.sweep_grid import describe_error, sweep_grid
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +36,11 @@ PLAYER = FramePlayer(
         max=config.N_LAMBDA - 1,
         value=DEFAULT_LAM_INDEX,
         step=1,
-        marks=svm.LAMBDA_MARKS,
+        marks=LAMBDA_MARKS,
         allow_direct_input=False,
         label="L2 regularization λ (strong → right)",
     ),
-    url=("hero", svm.parse_lam_index),
+    url=("hero", parse_lam_index),
 )
 URL_STATE = PLAYER.url_state
 
@@ -47,8 +48,8 @@ URL_STATE = PLAYER.url_state
 @lru_cache(maxsize=1)
 def cached_frames() -> FrameSet:
     """The hero's frames, computed once per process from the shipped 2 vs 3 hinge sweep."""
-    sweep, *_, cx = svm.grid(*HERO_PAIR, HERO_LOSS)
-    return hero_view.hero_frames(sweep, cx)
+    grid = sweep_grid(*HERO_PAIR, HERO_LOSS)
+    return hero_view.hero_frames(grid.sweep, grid.pair)
 
 
 def frames() -> FrameSet:
@@ -57,7 +58,7 @@ def frames() -> FrameSet:
         return cached_frames()
     except Exception as exc:  # noqa: BLE001 — a missing artifact becomes a message
         log.warning("hero sweep unavailable: %s", exc)
-        msg = svm.describe_error(exc, *HERO_PAIR, HERO_LOSS)
+        msg = describe_error(exc, *HERO_PAIR, HERO_LOSS)
         return message_set(msg, {hero_view.FIG_ID: hero_view.HEIGHT}, READOUT_IDS)
 
 

@@ -381,7 +381,7 @@ def test_a_frame_painted_into_the_svg_is_the_picture_plotly_draws(page, mnist_ur
 
 def test_dragging_a_slider_draws_the_value_under_the_pointer(page, mnist_url):
     """While the thumb is dragged, the frame of the value under the pointer is drawn in the pointer event's own
-    task (assets/frames.js); where the drag ends, figure and readout show the slider's value."""
+    task (assets/lanes.js); where the drag ends, figure and readout show the slider's value."""
     open_page(page, mnist_url)
     root = page.locator("#ctl-toy-theta .dash-slider-root")
     root.scroll_into_view_if_needed()
@@ -434,21 +434,26 @@ def test_pointing_at_a_pair_fetches_its_answer_before_the_click(page, mnist_url)
     fetched = []
     page.on("request", lambda r: fetched.append(r.url) if "/svm-data/" in r.url else None)
     err = text(page, "ro-svm-err-test")
-    # what the three views show at the end of the click's own task (a listener after assets/page.js's, same phase)
+    # what the three views show at the end of the click's own task (a listener after assets/mnist_pair.js's, same
+    # phase): the pair whose frames each graph is drawn from (layout.meta.l2view, the frame set's key)
+    page.evaluate(
+        "() => { window.__shownPair = (id) => { const m = document.querySelector('#' + id + ' .js-plotly-plot')"
+        ".layout.meta; return m && m.l2view ? m.l2view.pair : null; }; }"
+    )
     page.evaluate(
         "() => document.addEventListener('click', () => { window.__atClick = ['fig-svm-loss', 'fig-svm-plane',"
-        " 'fig-svm-mirror'].map((id) => document.querySelector('#' + id + ' .js-plotly-plot').__l2base);"
+        " 'fig-svm-mirror'].map(window.__shownPair);"
         " window.__errAtClick = document.getElementById('ro-svm-err-test').textContent; }, {capture: true, once: true})"
     )
     page.evaluate(
-        "() => { window.__l2before = ['fig-svm-loss', 'fig-svm-plane', 'fig-svm-mirror'].map((id) =>"
-        " document.querySelector('#' + id + ' .js-plotly-plot').__l2base); }"
+        "() => { window.__l2before = ['fig-svm-loss', 'fig-svm-plane', 'fig-svm-mirror'].map(window.__shownPair); }"
     )
     option.click()
     wait_text_change(page, "ro-svm-err-test", err)
     assert fetched == []  # the choice found the answer already in the page
     # ... and drew it in the click's own task, before the list closed and before Dash heard of the choice
     assert page.evaluate("() => window.__atClick.every((b, i) => b && b !== window.__l2before[i])")
+    assert page.evaluate("() => window.__atClick") == ["4-9"] * 3
     assert page.evaluate("() => window.__errAtClick") == text(page, "ro-svm-err-test") != err
     assert page.problems == []
 

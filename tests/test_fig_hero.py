@@ -175,16 +175,25 @@ def test_page_opens_with_the_default_frame_drawn_and_its_readouts(data, monkeypa
 
 def test_svm_views_open_drawn_and_named_for_the_browser():
     """The three MNIST views come drawn at the default (pair, loss, λ), each naming that frame in layout.meta so the
-    browser adopts it (assets/page.js adopt) instead of drawing it again when the answer file arrives."""
+    browser takes them as drawn (assets/player.js) instead of drawing them again when the answer file arrives."""
     from components import svm
+    from views import answers
+    from views.frames import readouts_at
+    from views.mnist_params import DEFAULT_LAM_INDEX, DEFAULT_LOSS, DEFAULT_PAIR
 
-    figs, texts, _note = svm.first_views()
-    frames, mirror, _ = svm.initial_stores()
-    if "error" in frames:
-        pytest.skip(f"default sweep not available: {frames['error']}")
-    view = {"pair": svm.DEFAULT_PAIR, "loss": svm.DEFAULT_LOSS, "k": svm.DEFAULT_LAM_INDEX}
-    assert [f.layout.meta["l2view"] for f in figs] == [view] * 3
-    assert len(texts) == len(svm.READOUT_IDS) + len(svm.MIRROR_READOUT_IDS) and "–" not in texts
-    k = svm.DEFAULT_LAM_INDEX
-    assert texts == list(frames["frames"][k]["ro"]) + list(mirror["frames"][k]["ro"])
-    assert figs[1].to_plotly_json()["data"] == svm.make_svm_plane(frames, k).to_plotly_json()["data"]
+    frames, mirror, _note = answers.layers_for(DEFAULT_PAIR, DEFAULT_LOSS)
+    if "message" in frames.get("key", {}):
+        pytest.skip(f"default sweep not available: {frames['key']['message']}")
+    parts = svm.PLAYER.parts([frames, mirror, None])
+    figs = [g.figure for g in parts.graphs]
+    view = {"pair": DEFAULT_PAIR, "loss": DEFAULT_LOSS, "k": DEFAULT_LAM_INDEX}
+    assert [f["layout"]["meta"]["l2view"] for f in figs] == [view] * 3
+    texts = [parts.texts[rid] for rid, _ in svm.PLAYER.readout_items]
+    assert len(texts) == 8 and "–" not in texts
+    k = DEFAULT_LAM_INDEX
+    assert (
+        texts
+        == readouts_at(k, frames, mirror)
+        == list(frames["frames"][k]["readouts"]) + list(mirror["frames"][k]["readouts"])
+    )
+    assert figs[1]["data"] == figure_at(k, "fig-svm-plane", frames, mirror)["data"]

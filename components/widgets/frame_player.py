@@ -37,7 +37,7 @@ from dash import Input, Output, State, clientside_callback, dcc, html
 
 from components.common import graph, readouts, slider
 from components.startup import on_start
-from views.frames import FrameSet, compose, figure_at, publish
+from views.frames import FrameSet, compose, figure_at, nearest, publish
 
 # Fast lanes: slider id → [JS function, ids of the stores it reads, extra arguments].  The page sends them in the
 # store ``page-fast-lanes``; assets/lanes.js calls the function with the slider's new value as soon as it is known.
@@ -48,12 +48,22 @@ _PICK_JS = "function(value) { return window.l2player.pick(%s, value, Array.proto
 
 @dataclass(frozen=True)
 class Parts:
-    """What a section lays out: the slider, the graphs (in ``views`` order), the readout row and the stores."""
+    """What a section lays out: the slider, the graphs (in ``views`` order), the stores, and readout rows."""
 
     slider: html.Div
     graphs: list
-    readouts: html.Div
     stores: html.Div
+    texts: dict[str, str]
+    labels: dict[str, str]
+
+    @property
+    def readouts(self) -> html.Div:
+        """The row of every readout of the player."""
+        return self.row(list(self.labels))
+
+    def row(self, ids: Sequence[str]) -> html.Div:
+        """A row of some of the player's readouts (a figure block of its own may show them)."""
+        return readouts([(rid, self.labels[rid], self.texts.get(rid, "–")) for rid in ids])
 
 
 class FramePlayer:
@@ -80,7 +90,7 @@ class FramePlayer:
         self.slider_args = dict(slider)
         self.files = files
         self.url = url
-        spec = {
+        self.spec = spec = {
             "ctl": ctl_id,
             "views": list(self.views),
             "readouts": [rid for rid, _ in self.readout_items],
@@ -117,16 +127,27 @@ class FramePlayer:
         stores come empty and the section fills them)."""
         value = self.slider_args["value"] if value is None else value
         shown = compose(value, *sets) if sets and sets[0] else None
-        graphs = [
-            graph(fig_id, figure_at(value, fig_id, *sets) if shown else None, height=height)
-            for fig_id, height in self.views.items()
-        ]
-        texts = shown[1] if shown else {}
-        row = readouts([(rid, label, texts.get(rid, "–")) for rid, label in self.readout_items])
+        graphs = [graph(fig_id, self._first(fig_id, value, sets) if shown else None, height=height)
+                  for fig_id, height in self.views.items()]  # fmt: skip
         stores: list = []
         for i, sid in enumerate(self.stores):
             stores.append(dcc.Store(id=sid))
             if self.files:
                 fs = sets[i] if i < len(sets) else None
                 stores.append(dcc.Store(id=f"{sid}-src", data=publish(sid, fs) if fs else None))
-        return Parts(slider(self.ctl_id, **self.slider_args), graphs, row, html.Div(stores, hidden=True))
+        texts = shown[1] if shown else {}
+        labels = dict(self.readout_items)
+        return Parts(slider(self.ctl_id, **self.slider_args), graphs, html.Div(stores, hidden=True), texts, labels)
+
+    @staticmethod
+    def _first(fig_id: str, value: Any, sets: Sequence[FrameSet | None]) -> dict:
+        """The graph's first view; a set with a key names it and the frame in ``layout.meta.l2view``."""
+        fig = figure_at(value, fig_id, *sets)
+        if "key" in sets[0]:
+            k = nearest(sets[0]["values"], value)
+            meta = fig["layout"].get("meta") or {}
+            fig = {
+                "data": fig["data"],
+                "layout": {**fig["layout"], "meta": {**meta, "l2view": {**sets[0]["key"], "k": k}}},
+            }
+        return fig

@@ -155,3 +155,12 @@ test("phone patches follow dotted paths and leave the figure alone on a wide pag
   assert.equal(player.fitted(fig).layout.height, 640);
   assert.equal(fig.layout.height, undefined);
 });
+
+test("the page's first view, naming its set and frame, is taken as drawn", () => {
+  const {player, calls} = page({view: {pair: "2-3", k: 1}});
+  const sets = [lineSet({pair: "2-3"}), mirrorLayer({pair: "2-3"})];
+  player.pick(SPEC, 1, sets); // the sets arrive: frame 1 is what the server drew
+  assert.equal(calls.length, 0);
+  player.pick(SPEC, 2, sets);
+  assert.equal(calls.length, 1);
+});
