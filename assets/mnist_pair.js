@@ -23,8 +23,8 @@
   }
 
   function failed(src, message) {
-    // The server's message set (views.svm_sets.message) saying this, in all three views.
-    return {frames: window.l2player.messageSet(src.message, message), mirror: null, note: ""};
+    // The server's message figure (store-svm-src) saying this, in all three views.
+    return {frames: window.l2player.messageSet(src.message, message, spec), mirror: null, note: ""};
   }
 
   function answerUrl(src, pair, loss) {

@@ -239,16 +239,19 @@
     })));
   }
 
-  // A message set (views.frames.message_set) saying `text` instead: a copy of `template` with the text replaced.
-  function messageSet(template, text) {
-    const set = JSON.parse(JSON.stringify(template));
-    set.key = {message: text};
-    for (const id in set.views) {
-      const layout = set.views[id].figure.layout;
-      layout.annotations[0].text = text;
-      layout.meta = Object.assign({}, layout.meta, {l2view: set.key});
+  // A message set (as views.frames.message_set makes it) saying `text` in every graph of a player: copies of
+  // `figure` (a message figure) with the text, readouts '–'.
+  function messageSet(figure, text, spec) {
+    const key = {message: text};
+    const views = {};
+    for (const id of spec.views) {
+      const fig = JSON.parse(JSON.stringify(figure));
+      fig.layout.annotations[0].text = text;
+      fig.layout.meta = Object.assign({}, fig.layout.meta, {l2view: key});
+      views[id] = {figure: fig};
     }
-    return set;
+    return {schema: 1, key: key, values: [0], views: views, readouts: spec.readouts.slice(),
+      frames: [{views: {}, readouts: spec.readouts.map(() => "–")}]};
   }
 
   // Draw the stores' data (as a player's callback would) now, e.g. in the click that picks a new pair.

@@ -166,7 +166,8 @@ def first_view(store_id: str, payload: dict, value) -> dict:
 
 def frames_store(store_id: str, payload: dict | None) -> html.Div:
     """The dcc.Store of a figure's frames (filled after load from ``/frames-data/…``) and its address store."""
-    url = publish(store_id, legacy_set(store_id, payload)) if payload is not None else None
+    fs = legacy_set(store_id, payload) if store_id in _LEGACY and payload is not None else payload
+    url = publish(store_id, fs) if fs is not None else None
     return html.Div([dcc.Store(id=store_id), dcc.Store(id=f"{store_id}-src", data=url)], hidden=True)
 
 

@@ -13,17 +13,14 @@ from dash import html
 
 from components.common import figure_block
 from components.widgets.frame_player import FramePlayer
-from models import config
 from views import hero as hero_view
 from views.frames import FrameSet, message_set
-from views.mnist_params import LAMBDA_MARKS, parse_lam_index
+from views.mnist_params import DEFAULT_LAM_INDEX, HERO_PAIR, LAMBDA_MARKS, N_LAMBDA, parse_lam_index
 from views.sweep_grid import describe_error, sweep_grid
 
 log = logging.getLogger(__name__)
 
-HERO_PAIR = config.DEFAULT_PAIR
 HERO_LOSS = "hinge"
-DEFAULT_LAM_INDEX = 40  # λ = 10^-2
 READOUT_IDS = hero_view.READOUT_IDS
 
 PLAYER = FramePlayer(
@@ -33,7 +30,7 @@ PLAYER = FramePlayer(
     stores=["store-hero"],
     slider=dict(
         min=0,
-        max=config.N_LAMBDA - 1,
+        max=N_LAMBDA - 1,
         value=DEFAULT_LAM_INDEX,
         step=1,
         marks=LAMBDA_MARKS,

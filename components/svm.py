@@ -16,11 +16,10 @@ import dash
 import numpy as np
 from dash import Input, Output, State, ctx, dcc, html
 
-from components.common import figure_block, markdown, section
+from components.common import figure_block, markdown, message_figure, section
 from components.startup import on_start
 from components.svm_text import LEAD_IN, LOSS_CAPTION, MIRROR_CAPTION, PLANE_CAPTION
 from components.widgets.frame_player import FramePlayer
-from models import config
 from views import answers, svm_loss, svm_mirror, svm_plane, svm_sets
 from views.mnist_params import (
     DEFAULT_LAM_INDEX,
@@ -28,6 +27,9 @@ from views.mnist_params import (
     DEFAULT_PAIR,
     LAMBDA_MARKS,
     LOSS_LABELS,
+    LOSSES,
+    N_LAMBDA,
+    PAIRS,
     parse_choice,
     parse_image_index,
     parse_image_set,
@@ -40,9 +42,10 @@ from views.offgrid import offgrid_layers
 from views.sweep_grid import sweep_grid
 
 log = logging.getLogger(__name__)
+MESSAGE = message_figure("…", height=svm_sets.MESSAGE_HEIGHT).to_plotly_json()
 
 DATA_URL = "/svm-data"
-PAIR_OPTIONS = [{"label": f"{a} vs {b}", "value": f"{a}-{b}"} for a, b in config.PAIRS]
+PAIR_OPTIONS = [{"label": f"{a} vs {b}", "value": f"{a}-{b}"} for a, b in PAIRS]
 PLAYER = FramePlayer(
     "ctl-svm-lambda",
     views=svm_sets.HEIGHTS,
@@ -51,7 +54,7 @@ PLAYER = FramePlayer(
     stores=["store-svm-frames", "store-svm-mirror", "store-svm-custom"],
     files=False,
     transient=["store-svm-custom"],
-    slider=dict(min=0, max=config.N_LAMBDA - 1, value=DEFAULT_LAM_INDEX, step=1, marks=LAMBDA_MARKS,
+    slider=dict(min=0, max=N_LAMBDA - 1, value=DEFAULT_LAM_INDEX, step=1, marks=LAMBDA_MARKS,
                 allow_direct_input=False, label="L2 regularization λ (grid of 81 values)"),
     url=("lam", parse_lam_index),
 )  # fmt: skip
@@ -108,8 +111,8 @@ def layout() -> html.Section:
     parts = PLAYER.parts([frames, mirror, None])
     stores = [
         parts.stores,  # filled right after load with the default answer (mnist_pair.js start), then by each change
-        # where an answer is fetched from, and the message set a failed fetch shows
-        dcc.Store(id="store-svm-src", data={"url": DATA_URL, "v": answers.answer_key(), "message": svm_sets.message("…")}),
+        # where an answer is fetched from, and the figure a failed fetch shows its message in
+        dcc.Store(id="store-svm-src", data={"url": DATA_URL, "v": answers.answer_key(), "message": MESSAGE}),
         dcc.Store(id="store-svm-pair-request"),  # a pair/loss change with chosen images: the server computes them
         dcc.Store(id="store-svm-job"),
         dcc.Store(id="store-svm-model"),  # the off-grid model shown: the worker's answer as returned
@@ -195,7 +198,8 @@ def load_mirrors(xset, xi, yset, yi, pair, loss, custom, model):
 
 def _random_index(pair, image_set, label: float) -> int | None:
     try:
-        cx = sweep_grid(*config.parse_pair(pair), DEFAULT_LOSS).pair
+        a, b, _ = parse_choice(pair, DEFAULT_LOSS)
+        cx = sweep_grid(a, b, DEFAULT_LOSS).pair
     except Exception:  # noqa: BLE001
         return None
     n = int(np.sum((cx.y_test if image_set == "test" else cx.y_train) == label))
@@ -292,5 +296,5 @@ def answer_gz(pair: str, loss: str) -> tuple[int, bytes]:
 answer_key, answer_path = answers.answer_key, answers.answer_path
 
 
-def warm_answers(pairs=None, losses=config.LOSSES, report=None) -> dict:
+def warm_answers(pairs=None, losses=LOSSES, report=None) -> dict:
     return answers.warm(pairs, report, losses)

@@ -290,7 +290,7 @@ def test_gunicorn_entry_point(tmp_path):
         assert len(list((tmp_path / "c" / "svm").glob("*/2-3-*.json.gz"))) == 2
         ans = httpx.get(f"{base}/svm-data/2-3/hinge", timeout=60, headers={"accept-encoding": "gzip"})
         assert ans.status_code == 200 and ans.headers["content-encoding"] == "gzip"
-        assert ans.json()["frames"]["pair"] == [2, 3] and ans.headers["cache-control"] == "no-store"  # no ?v=
+        assert ans.json()["frames"]["key"]["pair"] == "2-3" and ans.headers["cache-control"] == "no-store"  # no ?v=
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
         workers = [int(p) for p in children if b"warm-answers" not in Path(f"/proc/{p}/cmdline").read_bytes()]
         assert len(workers) == 2

@@ -7,6 +7,10 @@ import math
 
 from models import config
 
+PAIRS = config.PAIRS  # every (a, b), a < b
+LOSSES = config.LOSSES
+N_LAMBDA = config.N_LAMBDA  # the λ grid's size: slider indices 0 … N_LAMBDA − 1
+HERO_PAIR = config.DEFAULT_PAIR
 DEFAULT_PAIR = "{}-{}".format(*config.DEFAULT_PAIR)
 DEFAULT_LOSS = "hinge"
 DEFAULT_LAM_INDEX = 40  # λ = 10^-2

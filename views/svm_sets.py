@@ -95,9 +95,12 @@ def offgrid_sets(grid: SweepGrid, rows: ModelRows, pf: PlaneFrames, x: np.ndarra
     return [model, mirror_layer(rows, pf, x, y, over=key)]
 
 
+MESSAGE_HEIGHT = 300
+
+
 def message(text: str) -> FrameSet:
     """A set that makes the three views say ``text`` (readouts '–')."""
-    return message_set(text, HEIGHTS, READOUT_IDS + svm_mirror.READOUT_IDS)
+    return message_set(text, dict.fromkeys(VIEW_IDS, MESSAGE_HEIGHT), READOUT_IDS + svm_mirror.READOUT_IDS)
 
 
 def chosen_images(grid: SweepGrid, xset, xi, yset, yi) -> tuple[np.ndarray, np.ndarray, str]:

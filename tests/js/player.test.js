@@ -133,14 +133,17 @@ test("a step taken before a player's sets arrive is drawn when they do", async (
   assert.deepEqual(JSON.parse(JSON.stringify(calls)), [["draw", {0: {y: [2, 2]}}, {0: "p2"}]]);
 });
 
-test("a message set replaces the text in every view", () => {
+test("a message set says the text in every view of a player", () => {
   const {player} = page();
-  const template = {schema: 1, key: {message: "…"}, values: [0], readouts: [], frames: [{views: {}, readouts: []}],
-    views: {a: {figure: {data: [], layout: {annotations: [{text: "…"}], meta: {l2view: {message: "…"}}}}}}};
-  const m = player.messageSet(template, "gone");
-  assert.equal(m.views.a.figure.layout.annotations[0].text, "gone");
+  const figure = {data: [], layout: {annotations: [{text: "…"}]}};
+  const m = player.messageSet(figure, "gone", SPEC);
+  assert.equal(m.views["fig-x"].figure.layout.annotations[0].text, "gone");
   assert.deepEqual({...m.key}, {message: "gone"});
-  assert.equal(template.views.a.figure.layout.annotations[0].text, "…");
+  assert.deepEqual({...m.views["fig-x"].figure.layout.meta.l2view}, {message: "gone"});
+  assert.deepEqual([...m.frames[0].readouts], ["–", "–"]);
+  assert.equal(figure.layout.annotations[0].text, "…");
+  const shown = player.compose([m], 40);
+  assert.deepEqual({...shown.texts}, {"ro-a": "–", "ro-b": "–"});
 });
 
 test("phone patches follow dotted paths and leave the figure alone on a wide page", () => {
