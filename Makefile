@@ -23,7 +23,7 @@ TORCH_INDEX ?=
 STAMP := $(VENV)/.installed-$(TORCH)
 SYS_PACKAGES := chromium redis-server fonts-dejavu-core
 
-.PHONY: run serve test venv sysdeps lint screenshots precompute check bench clean container-test plotly-bundle
+.PHONY: run serve test js-test venv sysdeps lint screenshots precompute check bench clean container-test plotly-bundle
 .PHONY: readme-shot
 
 $(STAMP): pyproject.toml requirements.lock requirements-nodeps.txt scripts/install_torch.py
@@ -45,6 +45,7 @@ sysdeps: $(STAMP)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
 	test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  $(PY) scripts/install_sysdeps.py $$missing; \
@@ -56,8 +57,12 @@ run: $(STAMP)
 serve: $(STAMP)
 	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py app:server
 
-test: lint sysdeps
+test: lint sysdeps js-test
 	$(PY) -m pytest -q
+
+# The page's JS on its own (frame player, Plotly adapter, fast lanes), with node's built-in test runner.
+js-test: sysdeps
+	node --test tests/js/
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
