@@ -229,7 +229,7 @@ def test_bad_pairs_are_rejected_and_payload_says_why(raw):
 
 
 def test_missing_sweep_becomes_a_message(monkeypatch):
-    from jobs.artifacts import ArtifactError
+    from store.artifacts import ArtifactError
 
     def broken(a, b, loss):
         raise ArtifactError("checksum mismatch")
@@ -348,7 +348,7 @@ def test_bad_answer_requests_say_why(answer_cache, pair, loss, status):
 
 
 def test_missing_sweep_answers_503_with_a_message_and_is_not_cached(answer_cache, monkeypatch):
-    from jobs.artifacts import ArtifactError
+    from store.artifacts import ArtifactError
 
     def broken(a, b, loss):
         raise ArtifactError("checksum mismatch")
