@@ -151,5 +151,6 @@
     return answer.then((ans) => (ans && pairSeq === seq0 ? [ans.frames, ans.mirror] : [NU(), NU()]));
   }
 
-  window.l2mnist = {loadPair: loadPair, start: start};
+  // held(): the answer URLs kept in the page (what a choice would find without a download)
+  window.l2mnist = {loadPair: loadPair, start: start, held: () => Array.from(answers.keys())};
 })();

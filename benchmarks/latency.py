@@ -178,7 +178,7 @@ def measure_slider(page, slider_id: str, graphs: list[str], samples: int) -> dic
 
 def shipped_pairs() -> list[str]:
     """The benchmark pairs whose hinge sweep loads (a missing one would only time an error message)."""
-    from models.sweeps import load_sweep
+    from store.sweeps import load_sweep
 
     ok = []
     for pair in PAIRS:

@@ -28,7 +28,6 @@ from views.mnist_params import (
     DEFAULT_PAIR,
     LAMBDA_MARKS,
     LOSS_LABELS,
-    LOSSES,
     N_LAMBDA,
     PAIRS,
     parse_choice,
@@ -267,16 +266,3 @@ def show_off_grid(done, pair, loss, *images):
         log.warning("off-grid result unusable: %s", exc)
         return nu, nu, f"The result could not be shown: {exc}"
     return custom, model, f"showing λ = {model['lam']:.4g} (computed by the worker)"
-
-
-# shim: serving.py and jobs/web_cli.py call these names until they call views.answers (stream R1's one-file switch)
-def answer_gz(pair: str, loss: str) -> tuple[int, bytes]:
-    ans = answers.answer(pair, loss)
-    return {"ok": 200, "bad-choice": 400, "unavailable": 503}[ans.kind], ans.gz
-
-
-answer_key, answer_path = answers.answer_key, answers.answer_path
-
-
-def warm_answers(pairs=None, losses=LOSSES, report=None) -> dict:
-    return answers.warm(pairs, report, losses)

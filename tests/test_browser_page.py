@@ -430,7 +430,10 @@ def test_pointing_at_a_pair_fetches_its_answer_before_the_click(page, mnist_url)
     option = page.locator("[role=option]", has_text="4 vs 9").first
     with page.expect_request(lambda r: "/svm-data/4-9/hinge" in r.url, timeout=30_000):
         option.hover()
-    page.wait_for_timeout(300)
+    # the pointer rests on the option until its answer is in the page (on a busy machine that can take a while)
+    page.wait_for_function(
+        "() => window.l2mnist.held().some((u) => u.includes('/svm-data/4-9/hinge'))", timeout=30_000, polling=50
+    )
     fetched = []
     page.on("request", lambda r: fetched.append(r.url) if "/svm-data/" in r.url else None)
     err = text(page, "ro-svm-err-test")

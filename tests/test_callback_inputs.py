@@ -14,8 +14,8 @@ from dash import Output
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
-import serving
 from components import lenet, page
+from serving.payload import check_update_payload
 
 BAD_INDICES = [math.inf, -math.inf, math.nan, 1e308, -(10**30), 10**30, -1, 0.5, "7", "inf", None, True, [], {}, [1, 2]]
 BAD_DRAWINGS = [
@@ -108,10 +108,10 @@ def test_restore_outputs_of_wrong_length_are_refused():
     cb = {"inputs": [{"id": "url", "property": "search"}], "state": [], "output": spec}
     refs = [{"id": o.component_id, "property": o.component_property} for o in spec]
     base = {"output": "cb", "inputs": [{"id": "url", "property": "search", "value": "?"}], "changedPropIds": []}
-    assert serving.check_update_payload({**base, "outputs": refs}, {"cb": cb}) == ""
+    assert check_update_payload({**base, "outputs": refs}, {"cb": cb}) == ""
     for bad in (refs[:-1], refs + refs[:1], [], None, refs[::-1], [{**r, "id": "nope"} for r in refs]):
         body = {**base, "outputs": bad}
-        assert serving.check_update_payload(body, {"cb": cb}), f"outputs {str(bad)[:80]} accepted"
+        assert check_update_payload(body, {"cb": cb}), f"outputs {str(bad)[:80]} accepted"
 
 
 @pytest.mark.parametrize("index", [i for i in BAD_INDICES if i != "7"] + [2**63, "²", "-1e999"], ids=repr)
@@ -139,6 +139,6 @@ def test_single_output_spec_must_match():
     }
     base = {"output": "cb", "inputs": [{"id": "ctl-svm-x-random", "property": "n_clicks", "value": 1}]}
     good = {"id": "ctl-svm-x-index", "property": "value"}
-    assert serving.check_update_payload({**base, "outputs": good}, {"cb": cb}) == ""
+    assert check_update_payload({**base, "outputs": good}, {"cb": cb}) == ""
     for bad in ([good], [], None, {"id": "nope", "property": "value"}, {"id": "ctl-svm-x-index", "property": "x"}):
-        assert serving.check_update_payload({**base, "outputs": bad}, {"cb": cb}), f"outputs {bad!r} accepted"
+        assert check_update_payload({**base, "outputs": bad}, {"cb": cb}), f"outputs {bad!r} accepted"

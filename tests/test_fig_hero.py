@@ -84,7 +84,7 @@ def test_boundary_tilts_away_from_the_centroid_direction_as_lambda_decreases(dat
 
 
 def test_missing_sweep_gives_a_message_figure(monkeypatch):
-    from jobs.artifacts import ArtifactError
+    from store.artifacts import ArtifactError
 
     def broken():
         raise ArtifactError("no such file")
@@ -98,7 +98,8 @@ def test_missing_sweep_gives_a_message_figure(monkeypatch):
 
 def test_real_sweep_reproduces_the_papers_operating_point():
     """With the shipped 2 vs 3 hinge sweep: at λ = 10^-2 the paper reports err_train ≈ 2.6 %, d_adv ≈ 1.5."""
-    sweeps = pytest.importorskip("models.sweeps")
+    from store import sweeps
+
     try:
         s = sweeps.load_sweep(2, 3, "hinge")
     except Exception as exc:  # noqa: BLE001

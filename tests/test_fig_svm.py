@@ -23,7 +23,7 @@ from views import pictures as md  # the picture codec (png_values)
 from views.frames import figure_at, readouts_at, validate
 from views.mnist_params import parse_lam_index, parse_lam_value, parse_pair
 from views.pair_models import PER_CLASS_SHOWN, pair_context, rows_from_model, rows_from_sweep
-from views.plane import plane_basis, plane_frame, plane_frames
+from views.plane import plane_frame, plane_frames
 
 
 @pytest.fixture(autouse=True)
@@ -229,7 +229,7 @@ def test_bad_pairs_are_rejected_and_payload_says_why(raw):
 
 
 def test_missing_sweep_becomes_a_message(monkeypatch):
-    from jobs.artifacts import ArtifactError
+    from store.artifacts import ArtifactError
 
     def broken(a, b, loss):
         raise ArtifactError("checksum mismatch")
@@ -259,9 +259,9 @@ def test_off_grid_lambda_parser_rejects(raw):
 def test_plane_basis_fallback_when_theta_is_zero(sweep):
     i, j = sweep.centroid_i, sweep.centroid_j
     W = np.stack([sweep.W[10], (j - i) * 3.0])  # the second model has θ = 0
-    z, N = plane_basis(W, i, j)
+    z, N = geometry.tilting_bases(W, i, j)
     assert np.allclose(N[1], N[0])  # borrowed from the neighbouring model
-    z, N = plane_basis(W[1:], i, j)
+    z, N = geometry.tilting_bases(W[1:], i, j)
     assert abs(N[0] @ z) < 1e-12 and np.isclose(np.linalg.norm(N[0]), 1)
 
 
@@ -348,7 +348,7 @@ def test_bad_answer_requests_say_why(answer_cache, pair, loss, status):
 
 
 def test_missing_sweep_answers_503_with_a_message_and_is_not_cached(answer_cache, monkeypatch):
-    from jobs.artifacts import ArtifactError
+    from store.artifacts import ArtifactError
 
     def broken(a, b, loss):
         raise ArtifactError("checksum mismatch")

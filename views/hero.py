@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 from plotly.subplots import make_subplots
 
+from models.sweeps import Sweep
 from views.formats import fmt_angle, fmt_lambda, fmt_num, fmt_percent
 from views.frames import FrameSet, frame_set
-from views.pair_models import PairContext, SweepLike
+from views.pair_models import PairContext
 from views.pictures import add_picture, digit_uri
 from views.plane import PlaneFrames, plane_frames, plane_traces, plane_update
 from views.style import base_layout
@@ -53,7 +54,7 @@ def hero_figure(pair: tuple[int, int], pf: PlaneFrames, y_shown: np.ndarray, i: 
     return fig.to_plotly_json()
 
 
-def hero_frames(sweep: SweepLike, cx: PairContext) -> FrameSet:
+def hero_frames(sweep: Sweep, cx: PairContext) -> FrameSet:
     """One frame per λ of the sweep (values: the λ grid index): the plane's traces and the four readouts."""
     y_shown = cx.y_train[cx.shown]
     W, bias = np.asarray(sweep.W, dtype=np.float64), np.asarray(sweep.bias)

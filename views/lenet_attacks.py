@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from views import lenet_nets as nets
-from views._lenet_style_shim import DIVERGING_COLORSCALE, PALETTE, base_layout, heatmap_uri, png_uri
 from views.lenet_grid import image_grid
+from views.pictures import heatmap_uri, png_uri
+from views.style import DIVERGING_COLORSCALE, PALETTE, base_layout
 
 
 def pert_range(arrays: dict, keys: list[str]) -> int:

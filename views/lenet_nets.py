@@ -7,7 +7,7 @@ need a label and a colour here, not a change to the builders.
 
 from __future__ import annotations
 
-from views._lenet_style_shim import PALETTE
+from views.style import PALETTE
 
 LOW, HIGH = "1e-04", "1e-01"
 COMPARED = (LOW, HIGH)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from models import geometry
 from views import svm_sets
 from views.pair_models import ModelRows, rows_from_model
-from views.plane import PlaneFrames, plane_basis, plane_frames
+from views.plane import PlaneFrames, plane_frames
 from views.sweep_grid import SweepGrid, sweep_grid
 
 
@@ -32,7 +33,9 @@ def offgrid_model(grid: SweepGrid, result: dict, lam: float) -> tuple[ModelRows,
         X_shown = cx.X_train[cx.shown]
         return rows, plane_frames(rows.W, rows.bias, s.centroid_i, s.centroid_j, X_shown, ranges_from=pf)
     p = result["plane"]
-    _, n_hat = plane_basis(w[None, :], s.centroid_i, s.centroid_j)  # for the chosen images' plane coordinates
+    _, n_hat = geometry.tilting_bases(
+        w[None, :], s.centroid_i, s.centroid_j
+    )  # for the chosen images' plane coordinates
     plane = PlaneFrames(
         pf.z_hat, n_hat, pf.u, np.array([result["v"]], dtype=np.float64), np.array([p["cos"]]),
         np.array([p["sin"]]), np.array([p["offset"]]), np.array([p["ci"]]), np.array([p["cj"]]), pf.u_range, pf.v_range,

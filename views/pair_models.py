@@ -9,35 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
 
 import numpy as np
 
 from models import geometry
 from models.conventions import SHOWN_PER_CLASS, display_subset
+from models.sweeps import Sweep
 
 PER_CLASS_SHOWN = SHOWN_PER_CLASS  # displayed training points per class (of 3000)
-
-
-class SweepLike(Protocol):
-    """The fields of models.sweeps.Sweep the views read."""
-
-    a: int
-    b: int
-    loss: str
-    lam: np.ndarray
-    W: np.ndarray
-    bias: np.ndarray
-    err_train: np.ndarray
-    err_test: np.ndarray
-    d_adv: np.ndarray
-    theta: np.ndarray
-    w_norm: np.ndarray
-    hist_edges: np.ndarray
-    hist_I: np.ndarray
-    hist_J: np.ndarray
-    centroid_i: np.ndarray
-    centroid_j: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -84,7 +63,7 @@ class ModelRows:
     hist_J: np.ndarray
 
 
-def rows_from_sweep(sweep: SweepLike) -> ModelRows:
+def rows_from_sweep(sweep: Sweep) -> ModelRows:
     """The sweep's 81 models and their stored metrics."""
     return ModelRows(
         np.asarray(sweep.lam),

@@ -13,38 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from models import geometry
 from views.formats import rounded
 from views.style import PALETTE
 
 BAND_FILL = "rgba(213, 94, 0, 0.12)"
 PLANE_UIDS = ("band", "class-I", "class-J", "boundary", "w-hat", "centroids")
-
-
-def plane_basis(W: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """ẑ (784,) and n̂ for every row of W (L, 784); a θ = 0 row borrows the nearest λ's n̂.
-
-    If no row has θ > 0, n̂ is a fixed direction ⟂ ẑ (the mean image's component orthogonal to ẑ).
-    """
-    W = np.atleast_2d(np.asarray(W, dtype=np.float64))
-    z = (j - i) / np.linalg.norm(j - i)
-    N = W - np.outer(W @ z, z)
-    nn = np.linalg.norm(N, axis=1)
-    valid = nn > 1e-9 * np.maximum(np.linalg.norm(W, axis=1), 1e-300)
-    N_hat = np.zeros_like(N)
-    N_hat[valid] = N[valid] / nn[valid, None]
-    if not valid.any():
-        m = (i + j) / 2
-        e = m - (m @ z) * z
-        if np.linalg.norm(e) < 1e-12:
-            e = np.zeros_like(z)
-            e[int(np.argmin(np.abs(z)))] = 1.0
-            e -= (e @ z) * z
-        N_hat[:] = e / np.linalg.norm(e)
-        return z, N_hat
-    good = np.flatnonzero(valid)
-    for k in np.flatnonzero(~valid):
-        N_hat[k] = N_hat[good[np.argmin(np.abs(good - k))]]
-    return z, N_hat
 
 
 def boundary_segment(
@@ -89,7 +63,7 @@ def plane_frames(
     """Plane coordinates of ``X_shown``, the centroids and the boundary for each row of W."""
     W = np.atleast_2d(np.asarray(W, dtype=np.float64))
     bias = np.atleast_1d(np.asarray(bias, dtype=np.float64))
-    z, N_hat = plane_basis(W, i, j)
+    z, N_hat = geometry.tilting_bases(W, i, j)
     norms = np.linalg.norm(W, axis=1)
     u = X_shown @ z
     V = (X_shown @ N_hat.T).T

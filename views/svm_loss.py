@@ -13,8 +13,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from models.sweeps import Sweep
 from views.formats import compact, rounded
-from views.pair_models import ModelRows, SweepLike
+from views.pair_models import ModelRows
 from views.style import PALETTE, base_layout, rgba
 
 FIG_ID = "fig-svm-loss"
@@ -59,7 +60,7 @@ def filled(template: dict, traces: dict[str, dict], ranges: dict[str, list]) -> 
     return {"data": data, "layout": layout}
 
 
-def loss_figure(sweep: SweepLike) -> dict:
+def loss_figure(sweep: Sweep) -> dict:
     """F10 for a sweep: its bin edges, the sweep's curves against λ and fixed axis ranges for every λ."""
     edges = np.asarray(sweep.hist_edges, dtype=np.float64)
     lam = rounded(sweep.lam, 10)

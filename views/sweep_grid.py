@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from views.pair_models import ModelRows, PairContext, SweepLike, pair_context, rows_from_sweep
+from models.sweeps import Sweep
+from views.pair_models import ModelRows, PairContext, pair_context, rows_from_sweep
 from views.plane import PlaneFrames, plane_frames
 
 
@@ -14,7 +15,7 @@ from views.plane import PlaneFrames, plane_frames
 class SweepGrid:
     """A (pair, loss) sweep with its models, planes and the pair's data."""
 
-    sweep: SweepLike
+    sweep: Sweep
     rows: ModelRows
     plane: PlaneFrames
     pair: PairContext
