@@ -56,6 +56,7 @@ COPY cli /app/cli
 COPY serving /app/serving
 COPY models /app/models
 COPY components /app/components
+COPY views /app/views
 COPY jobs /app/jobs
 COPY assets /app/assets
 # the artifacts belong to the runtime user (uid 10001, created below): the worker may recompute them

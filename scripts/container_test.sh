@@ -21,13 +21,13 @@ WORK=${WORK:-/var/tmp/l2angle-container}
 mkdir -p "$WORK"
 log() { echo "[container-test $(date -u +%H:%M:%S)] $*"; }
 
-for tool in podman buildah; do
-  command -v $tool >/dev/null || { echo "container-test needs $tool (apt-get install podman buildah debootstrap)"; exit 2; }
+for tool in podman buildah curl; do
+  command -v $tool >/dev/null || { echo "container-test needs $tool (make container-test installs it)"; exit 2; }
 done
 
 # 1. The base image: Debian bookworm minbase from the mirror apt already uses.
 if ! podman "${STORE[@]}" image exists "$BASE_IMAGE"; then
-  command -v debootstrap >/dev/null || { echo "container-test needs debootstrap"; exit 2; }
+  command -v debootstrap >/dev/null || { echo "container-test needs debootstrap (make container-test installs it)"; exit 2; }
   # (grep exits 2 when one of the files is missing, e.g. no /etc/apt/sources.list: not an error here)
   mirror=${DEBIAN_MIRROR:-$( { grep -hoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
              /etc/apt/sources.list.d/* 2>/dev/null || true; } | awk '{print $2}' | head -1)}
@@ -40,6 +40,10 @@ fi
 
 # 2. The build: CPU-only torch from a local wheel folder inside the context (the CPU index is not reachable here).
 build_args=(--build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "CODE_VERSION=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" --build-arg "ON_BAD_ARTIFACTS=${ON_BAD_ARTIFACTS:-fail}")
+if [ -n "$TORCH_WHEEL" ] && [ ! -f "$TORCH_WHEEL" ]; then
+  log "no torch wheel at $TORCH_WHEEL: torch comes from the PyTorch CPU index"
+  TORCH_WHEEL=""
+fi
 if [ -n "$TORCH_WHEEL" ]; then
   mkdir -p .whl
   ln -f "$TORCH_WHEEL" .whl/ 2>/dev/null || cp -u "$TORCH_WHEEL" .whl/
