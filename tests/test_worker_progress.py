@@ -20,6 +20,7 @@ import pytest
 import cli
 import settings
 from cli.progress import Progress
+from tests.test_worker_cli import worker as run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG_COMMANDS = ("precompute", "train-lenet", "lenet-analyze", "warm-answers")
@@ -50,17 +51,6 @@ def test_every_option_of_every_command_has_help():
 def test_long_commands_have_quiet(name):
     options = {s for a in commands()[name]._actions for s in a.option_strings}
     assert "--quiet" in options
-
-
-def run_worker(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "worker", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def test_warm_answers_in_a_pipe_prints_one_plain_line_per_item(tmp_path):
