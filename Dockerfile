@@ -91,3 +91,5 @@ RUN python -m serving --check || case "$ON_BAD_ARTIFACTS" in \
       *) exit 1 ;; esac
 # The MNIST views' 90 (pair, loss) answer files, built now so that a class never waits for one (~20 MB).
 RUN python -m worker warm-answers
+# Every section's frames, cached now (under 1 MB): the first visitor after a start then waits for the layout only.
+RUN python -c "from components import page; page.layout()"
