@@ -83,6 +83,9 @@ case "$hc" in *health*) ;; *) echo "the image has no HEALTHCHECK ($hc)"; exit 1 
 # code owned by root, artifacts (which the worker may recompute) and the cache by 'app'
 owners=$(buildah "${STORE[@]}" run --isolation chroot "$ctr" -- stat -c '%U' /app/app.py /app/precomputed /var/cache/l2angle | tr '\n' ' ')
 [ "$owners" = "root app app " ] || { echo "unexpected owners of /app/app.py /app/precomputed /var/cache/l2angle: $owners"; exit 1; }
+# (asked before gunicorn starts: a second \`buildah run\` of a container that is running can fail)
+who=$(buildah "${STORE[@]}" run --isolation chroot --user app "$ctr" -- id -un)
+[ "$who" = "app" ] || { echo "not running as app: '$who'"; exit 1; }
 ts=$(date +%s)
 setsid buildah "${STORE[@]}" run --isolation chroot --user app --env PORT=$PORT --env L2_WEB_WORKERS=2 "$ctr" -- \
   gunicorn -c gunicorn.conf.py app:server > "$WORK/run.log" 2>&1 &
@@ -144,8 +147,6 @@ PY
 )
 log "$smoke"
 answered=$(echo "$smoke" | sed -n 's/.* \([0-9]*\) callback(s) answered.*/\1/p')
-who=$(buildah "${STORE[@]}" run --isolation chroot --user app "$ctr" -- id -un)
-[ "$who" = "app" ] || { echo "not running as app"; exit 1; }
 t3=$(date +%s)
 log "smoke test passed in $((t3 - t1)) s (gunicorn as '$who', start → /health ok $((t2 - ts)) s)"
 # keep a short history: the previous run's summary joins the list of earlier runs
