@@ -107,7 +107,7 @@ def bench_static() -> list[str]:
     return [
         f"First-visit scripts and style sheets of the page: {len(urls)} files ({streamed} from assets/, sent by "
         f"Flask as streamed files; the rest Dash's component suites, {sum(map(len, plain.values())) / 1e6:.2f} MB "
-        f"uncompressed), through the app's Flask test client, Accept-Encoding `{BROWSER_ENCODINGS}`.  "
+        f"uncompressed in all), through the app's Flask test client, Accept-Encoding `{BROWSER_ENCODINGS}`.  "
         "Cold = the first request of each file in this process; warm = median of 5 further passes.  (Dash's "
         "fingerprinted component suites carry no ETag: they are cached for a year.)",
         "",
