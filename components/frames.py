@@ -1,33 +1,38 @@
-"""Smooth sliders: Python builds every frame of a figure, a few lines of clientside JS pick one.
+"""First-release frames API of the toy, theory and neural sections (shim: removed when they move onto
+components.widgets.frame_player.FramePlayer and views.frames, stream R4).
 
-``frames_payload`` turns a list of complete figures (one per slider value) into a compact store:
-the first figure as the base plus, per frame, only the trace and layout keys that differ.
-``register_frame_player`` wires a slider to a figure and its readouts through that store, with no
-server round trip while dragging.  ``apply_frame`` is the Python twin of the JS (used by tests).
+``frames_payload`` turns a list of complete figures (one per slider value) into a compact payload: the first figure
+as the base plus, per frame, only the trace and layout keys that differ; ``apply_frame`` reads one back (tests).
+The browser gets the payload converted into the one frame format (``frames_store``, ``first_view``) and the one
+frame player draws it (``register_frame_player``).  ``cached_payload`` / ``source_digest``: a disk cache of payloads.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import logging
 import math
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from dash import Input, Output, State, clientside_callback, dcc, html
+from dash import dcc, html
 
 from components.common import readouts
 from jobs.artifacts import atomic_write_bytes
 from models import config
+from views.frames import figure_at, frame_set, frames_file, publish  # noqa: F401 (frames_file: serving's name)
 
 log = logging.getLogger(__name__)
-# Part of every key: this module and components/common.py (the figure template and base layout every frame uses).
-_OWN_SOURCE = Path(__file__).read_bytes() + Path(__file__).with_name("common.py").read_bytes()
+# Part of every key: this module, views/style.py and components/common.py (the figure template and base layout every
+# frame uses).
+_OWN_SOURCE = (
+    Path(__file__).read_bytes()
+    + (Path(__file__).parents[1] / "views" / "style.py").read_bytes()
+    + Path(__file__).with_name("common.py").read_bytes()
+)
 # Read-only memo of payloads already loaded by this process (immutable data, keyed by cache path).
 _MEMO: dict[str, dict] = {}
 
@@ -97,86 +102,73 @@ def apply_frame(payload: dict, value) -> tuple[dict, list[str]] | None:
     return {"data": data, "layout": dict(base["layout"], **fr["layout"])}, list(fr["readouts"])
 
 
-_PICK_JS = """
-function(value, store) {
-    return window.l2frames.pick(value, store, %s, %s, %s);
-}
-"""
+# ------------------------------------------------------------------------------------------------------------
+# Shim (removed when stream R4 moves the toy, theory and neural sections onto components.widgets.FramePlayer and
+# views.frames): the first-release API above and below, drawn by the one frame player.  ``register_frame_player``
+# declares a FramePlayer; ``frames_store`` and ``first_view`` convert a ``frames_payload`` into the one frame format
+# (traces addressed by the uids t0, t1, …; pictures by the names img0, img1, …).
 
-
-# Fast lanes (assets/frames.js): slider id → [JS function, ids of the stores it reads, extra arguments].  The
-# page sends them in the store ``page-fast-lanes``; the browser calls the function with the slider's new value
-# as soon as the slider shows it, ahead of the Dash callback (which still runs and finds the frame drawn).
-FAST_LANES: dict[str, list] = {}
-
-
-def fast_lane(ctl_id: str, js_function: str, store_ids: Sequence[str], extra: Sequence = ()) -> None:
-    """Declare the fast lane of a grid slider (see FAST_LANES)."""
-    FAST_LANES[ctl_id] = [js_function, list(store_ids), list(extra)]
+_LEGACY: dict[str, tuple[str, list[str]]] = {}  # store id → (figure id, readout ids)
+_CONVERTED: dict[str, tuple[dict, dict]] = {}  # store id → (payload, its frame set)
 
 
 def register_frame_player(fig_id: str, ctl_id: str, store_id: str, readout_ids: Sequence[str]) -> None:
-    """Clientside callback: slider value → nearest frame of the store, drawn into the graph directly.
+    """A FramePlayer for slider ``ctl_id`` → graph ``fig_id`` and readouts, its frames in ``store_id``."""
+    from components.widgets.frame_player import FramePlayer
 
-    ``l2frames.pick`` (assets/frames.js) draws the frame into the existing Plotly graph and writes the
-    readout texts, returning no_update so that Dash re-renders nothing; only while the graph is not
-    drawn yet does it hand dcc.Graph the whole figure.  Not called on load: the layout already holds
-    the default frame (a permalink's value arrives as a change of the slider).  The store is only read (State):
-    its frames arrive after load (``frames_store``), and a value asked for before that is drawn by the page's
-    start-up loader when they do, with no callback run for the arrival."""
-    clientside_callback(
-        _PICK_JS % (json.dumps(fig_id), json.dumps(list(readout_ids)), json.dumps(store_id)),
-        [Output(fig_id, "figure")] + [Output(r, "children") for r in readout_ids],
-        Input(ctl_id, "value"),
-        State(store_id, "data"),
-        prevent_initial_call=True,
+    _LEGACY[store_id] = (fig_id, list(readout_ids))
+    FramePlayer(ctl_id, views={fig_id: 0}, readouts=[(r, "") for r in readout_ids], stores=[store_id], slider={})
+
+
+def legacy_set(store_id: str, payload: dict) -> dict:
+    """The frame set of a ``frames_payload`` (memoized per payload)."""
+    known = _CONVERTED.get(store_id)
+    if known and known[0] is payload:
+        return known[1]
+    fig_id, readout_ids = _LEGACY[store_id]
+    base = payload["base"]
+    data = [dict(t, uid=t.get("uid") or f"t{i}") for i, t in enumerate(base["data"])]
+    layout = dict(base["layout"])
+    layout["images"] = [dict(im, name=im.get("name") or f"img{i}") for i, im in enumerate(layout.get("images") or [])]
+    varying: dict[str, set] = {}
+    for fr in payload["frames"]:
+        if set(fr["layout"]) - {"images"}:
+            raise ValueError(f"{fig_id}: only traces and pictures may change between frames")
+        for i, props in fr["traces"].items():
+            varying.setdefault(i, set()).update(props)
+    frames = []
+    for fr in payload["frames"]:
+        traces = {
+            data[int(i)]["uid"]: {p: fr["traces"].get(i, {}).get(p, base["data"][int(i)].get(p)) for p in sorted(ps)}
+            for i, ps in varying.items()
+        }
+        upd: dict = {"traces": traces}
+        if any("images" in f["layout"] for f in payload["frames"]):
+            imgs = fr["layout"].get("images") or base["layout"]["images"]
+            upd["images"] = {layout["images"][i]["name"]: im["source"] for i, im in enumerate(imgs)}
+        frames.append({fig_id: upd})
+    fs = frame_set(
+        payload["values"],
+        {fig_id: {"data": data, "layout": layout}},
+        frames,
+        readout_ids,
+        [f["readouts"] for f in payload["frames"]],
     )
-    fast_lane(ctl_id, "l2frames.lanePick", [store_id], [fig_id, list(readout_ids)])
-    lazy_store(store_id)
+    _CONVERTED[store_id] = (payload, fs)
+    return fs
 
 
-# Frames stores are not sent inside the page: the page carries each store empty plus the address of its frames,
-# a content-addressed gzipped JSON file served from this process's memory (``/frames-data/<name>``, serving.py),
-# which the browser fetches right after load (and keeps).  The figures themselves come drawn with the page, so
-# nothing waits for these files; only a slider moved in the first moments finds its store still empty.  One
-# callback loads them all (components.page, ``l2page.start``): ``LAZY_STORES`` lists the stores it fills.
-FRAMES_URL = "/frames-data"
-LAZY_STORES: list[str] = []
-_LAZY: dict[str, bytes] = {}
-_LAZY_LOCK = threading.Lock()
-_LAZY_URLS: dict[str, tuple[dict, str]] = {}  # store id → (the payload last encoded, its URL): no re-encoding per page
-
-
-def lazy_store(store_id: str) -> None:
-    """Declare a ``frames_store`` that the start-up loader fills (at import, before the callbacks are wired)."""
-    if store_id not in LAZY_STORES:
-        LAZY_STORES.append(store_id)
+def first_view(store_id: str, payload: dict, value) -> dict:
+    """The figure a legacy section's graph opens with (frame of ``value``, traces carrying their uids)."""
+    fig_id, _ = _LEGACY[store_id]
+    return figure_at(value, fig_id, legacy_set(store_id, payload))
 
 
 def frames_store(store_id: str, payload: dict | None) -> html.Div:
     """The dcc.Store of a figure's frames (filled after load from ``/frames-data/…``) and its address store."""
-    url = None
-    known = _LAZY_URLS.get(store_id)
-    if payload is not None and known and known[0] is payload:  # the same (memoized) frames as last time
-        url = known[1]
-    elif payload is not None:
-        body = json.dumps(payload, separators=(",", ":")).encode()
-        name = f"{store_id}-{hashlib.sha256(body).hexdigest()[:16]}.json"
-        with _LAZY_LOCK:
-            if name not in _LAZY:
-                # the previous version of this store (the frames changed while serving) is dropped
-                for old in [k for k in _LAZY if k.rsplit("-", 1)[0] == store_id]:
-                    del _LAZY[old]
-                _LAZY[name] = gzip.compress(body, compresslevel=6, mtime=0)
-        url = f"{FRAMES_URL}/{name}"
-        _LAZY_URLS[store_id] = (payload, url)
+    fs = legacy_set(store_id, payload) if store_id in _LEGACY and payload is not None else payload
+    url = publish(store_id, fs) if fs is not None else None
     return html.Div([dcc.Store(id=store_id), dcc.Store(id=f"{store_id}-src", data=url)], hidden=True)
-
-
-def frames_file(name: str) -> bytes | None:
-    """The gzipped frames file of that name, if this process has built it (see ``frames_store``)."""
-    with _LAZY_LOCK:
-        return _LAZY.get(name)
 
 
 def source_digest(*paths: str | Path) -> str:

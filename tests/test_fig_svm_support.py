@@ -73,15 +73,17 @@ def serve() -> None:
     import runpy
 
     import models.sweeps
+    import store.sweeps
 
-    models.sweeps.load_sweep = lambda a, b, loss, folder=None: fake_sweep(a, b, loss)
+    store.sweeps.load_sweep = lambda a, b, loss, folder=None: fake_sweep(a, b, loss)
+    models.sweeps.load_sweep = store.sweeps.load_sweep  # shim: removed at integration (the old loader's name)
     runpy.run_path(str(Path(__file__).resolve().parents[1] / "app.py"), run_name="__main__")
 
 
 def sweeps_shipped() -> bool:
     """True when the real sweeps the browser tests use (2 vs 3 and 0 vs 1, both losses) load."""
     try:
-        from models.sweeps import load_sweep
+        from store.sweeps import load_sweep
 
         for a, b in ((2, 3), (0, 1)):
             load_sweep(a, b, "hinge")

@@ -290,7 +290,7 @@ def test_gunicorn_entry_point(tmp_path):
         assert len(list((tmp_path / "c" / "svm").glob("*/2-3-*.json.gz"))) == 2
         ans = httpx.get(f"{base}/svm-data/2-3/hinge", timeout=60, headers={"accept-encoding": "gzip"})
         assert ans.status_code == 200 and ans.headers["content-encoding"] == "gzip"
-        assert ans.json()["frames"]["pair"] == [2, 3] and ans.headers["cache-control"] == "no-store"  # no ?v=
+        assert ans.json()["frames"]["key"]["pair"] == "2-3" and ans.headers["cache-control"] == "no-store"  # no ?v=
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
         workers = [int(p) for p in children if b"warm-answers" not in Path(f"/proc/{p}/cmdline").read_bytes()]
         assert len(workers) == 2
@@ -470,19 +470,19 @@ def test_static_scripts_are_gzipped_once_and_revalidate():
     serving.install(app)
     hook = next(f for f in app.server.after_request_funcs[None] if isinstance(f, serving.static.StaticGzip))
     client = app.server.test_client()
-    src = (ROOT / "assets" / "frames.js").read_bytes()
-    first = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip, br"})
+    src = (ROOT / "assets" / "player.js").read_bytes()
+    first = client.get("/assets/player.js?m=1", headers={"Accept-Encoding": "gzip, br"})
     assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(first.data) == src and first.headers["ETag"].endswith(':gzip"')
     assert int(first.headers["Content-Length"]) == len(first.data) < len(src)
     kept = dict(hook._files)
-    again = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip"})
+    again = client.get("/assets/player.js?m=1", headers={"Accept-Encoding": "gzip"})
     assert again.data == first.data and dict(hook._files) == kept  # not compressed a second time
     not_modified = client.get(
-        "/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
+        "/assets/player.js?m=1", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
     )
     assert not_modified.status_code == 304 and not not_modified.data
-    plain = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "identity"})
+    plain = client.get("/assets/player.js?m=1", headers={"Accept-Encoding": "identity"})
     assert plain.status_code == 200 and "Content-Encoding" not in plain.headers and plain.data == src
     suite = next(
         u for u in client.get("/").get_data(as_text=True).split('"') if "dash_renderer" in u and u.endswith(".js")
