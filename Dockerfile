@@ -56,8 +56,8 @@ COPY cli /app/cli
 COPY serving /app/serving
 COPY models /app/models
 COPY components /app/components
-COPY jobs /app/jobs
 COPY views /app/views
+COPY jobs /app/jobs
 COPY assets /app/assets
 # the artifacts belong to the runtime user (uid 10001, created below): the worker may recompute them
 COPY --chown=10001:10001 precomputed /app/precomputed
@@ -91,3 +91,5 @@ RUN python -m serving --check || case "$ON_BAD_ARTIFACTS" in \
       *) exit 1 ;; esac
 # The MNIST views' 90 (pair, loss) answer files, built now so that a class never waits for one (~20 MB).
 RUN python -m worker warm-answers
+# Every section's frames, cached now (under 1 MB): the first visitor after a start then waits for the layout only.
+RUN python -c "from components import page; page.layout()"
