@@ -248,7 +248,7 @@ def main() -> None:
         "",
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores, load average "
         f"{load:.1f} at the start (shared machine: compare rows of one table, not across runs).  Decisions and "
-        "reasons: docs/arch/audit.md.",
+        "reasons: docs/architecture/audit.md.",
     ]
     for name in args.only.split(","):
         title, bench = BENCHES[name]
