@@ -23,7 +23,7 @@ TORCH_INDEX ?=
 STAMP := $(VENV)/.installed-$(TORCH)
 SYS_PACKAGES := chromium redis-server fonts-dejavu-core
 
-.PHONY: run serve test js-test venv sysdeps lint screenshots precompute check bench clean container-test plotly-bundle
+.PHONY: run serve test js-test venv sysdeps lint screenshots precompute check bench clean container-test container-deps plotly-bundle
 .PHONY: readme-shot
 
 $(STAMP): pyproject.toml requirements.lock requirements-nodeps.txt scripts/install_torch.py
@@ -93,6 +93,17 @@ clean:
 plotly-bundle:
 	cd scripts/plotly_bundle && npm ci --no-audit --no-fund && npm run build
 
+# What container-test needs (Debian), installed only when missing: podman builds the image, buildah runs the smoke
+# test, debootstrap makes the base image, curl asks /health.
+container-deps:
+	@missing=""; \
+	for tool in podman buildah debootstrap curl; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
 # Build the classroom image with podman and smoke-test it with buildah (slow: run before a release, not in CI).
-container-test:
+container-test: $(STAMP) container-deps
 	scripts/container_test.sh

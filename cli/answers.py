@@ -3,7 +3,7 @@
     warm-answers [--pairs 2-3 7-9 ...] [--losses hinge logistic] [--quiet]
 
 Builds the gzipped (pair, loss) answer files the MNIST views fetch into L2_CACHE_DIR, skipping those already
-there.  The servers start it in the background (L2_WARM_ANSWERS, ``serving.warming``); one warmer runs at a
+there: a bar on a terminal, one line per (pair, loss) otherwise, only failures with ``--quiet``.  The servers start it in the background (L2_WARM_ANSWERS, ``serving.warming``); one warmer runs at a
 time (a second one exits at once).
 """
 
@@ -17,8 +17,11 @@ from filelock import FileLock, Timeout
 
 import settings
 from cli import CliError
+from cli.progress import Progress
 from models import conventions
 from views import answers
+
+_OUTCOME = ("built", "present", "failed")
 
 
 def cmd_warm_answers(args: argparse.Namespace) -> int:
@@ -37,7 +40,17 @@ def cmd_warm_answers(args: argparse.Namespace) -> int:
         return 0
     try:
         t0 = time.monotonic()
-        counts = answers.warm(pairs, report=lambda m: print(m, file=sys.stderr), losses=args.losses)
+        counts = dict.fromkeys(_OUTCOME, 0)
+        todo = [(pair, loss) for pair in pairs or conventions.PAIRS for loss in args.losses]
+        with Progress(quiet=args.quiet) as progress:
+            progress.stage("answers", len(todo))
+            for k, ((a, b), loss) in enumerate(todo, 1):
+                t1 = time.monotonic()
+                one = answers.warm([(a, b)], report=lambda m: print(m, file=sys.stderr), losses=[loss])
+                outcome = next((name for name in _OUTCOME if one[name]), "failed")
+                counts[outcome] += 1
+                said = "already there" if outcome == "present" else outcome
+                progress.item(f"[{k}/{len(todo)}] {a}-{b} {loss}: {said} ({time.monotonic() - t1:.1f} s)")
     finally:
         lock.release()
     if not args.quiet or counts["failed"]:
@@ -52,6 +65,12 @@ def register(subparsers) -> None:
     """Add warm-answers to the worker's argument parser."""
     p = subparsers.add_parser("warm-answers", help="build the MNIST views' (pair, loss) answer files ahead")
     p.add_argument("--pairs", nargs="*", metavar="A-B", help="only these pairs (default: all 45)")
-    p.add_argument("--losses", nargs="*", default=list(conventions.LOSSES), choices=list(conventions.LOSSES))
-    p.add_argument("--quiet", action="store_true", help="print only failures")
+    p.add_argument(
+        "--losses",
+        nargs="*",
+        default=list(conventions.LOSSES),
+        choices=list(conventions.LOSSES),
+        help="only these losses (default: both)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar or item lines: print only failures")
     p.set_defaults(func=cmd_warm_answers)

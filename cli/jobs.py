@@ -21,7 +21,12 @@ def register(subparsers) -> None:
         default=None,
         help="jobs run at once by this worker (default: L2_JOB_WORKERS)",
     )
-    p.add_argument("--loglevel", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    p.add_argument(
+        "--loglevel",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="the Celery worker's log level (default %(default)s)",
+    )
     p.set_defaults(func=serve_jobs)
 
 

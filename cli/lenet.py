@@ -1,11 +1,13 @@
 """LeNet commands of ``python -m worker``: train-lenet, lenet-analyze, lenet-report.
 
     python -m worker train-lenet --weight-decay 0.1 [--epochs 50] [--device cpu|cuda] [--seed 0] [--out DIR]
-                                 [--threads 2] [--adv-eps 0.5 --adv-steps 7]
-    python -m worker lenet-analyze [--crosscheck] [--weight-decay W ...]   # into precomputed/lenet/analysis/
+                                 [--threads 2] [--adv-eps 0.5 --adv-steps 7] [--quiet]
+    python -m worker lenet-analyze [--crosscheck] [--weight-decay W ...] [--quiet]  # into precomputed/lenet/analysis/
     python -m worker lenet-report                     # one JSON object per shipped checkpoint
 
-Training resumes from DIR/resume.pt (written atomically after every epoch) when interrupted.
+Training resumes from DIR/resume.pt (written atomically after every epoch) when interrupted.  Both long commands
+show a bar per epoch / per net on a terminal, one line each otherwise (``cli.progress``); the final JSON line
+is printed either way.
 torch is imported inside the command functions only.
 """
 
@@ -16,6 +18,7 @@ import json
 from pathlib import Path
 
 from cli import CliError, number
+from cli.progress import Progress, add_quiet_option
 
 _weight_decay = number(float, 0.0, 10.0)
 _epochs = number(int, 1, 1000)
@@ -40,9 +43,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         adv_steps=args.adv_steps,
     )
     try:
-        manifest = lenet_training.train(
-            recipe, out, device=args.device, threads=args.threads, log=lambda s: print(s, flush=True)
-        )
+        with Progress(quiet=args.quiet) as progress:
+            manifest = lenet_training.train(
+                recipe, out, device=args.device, threads=args.threads, log=progress.note, steps=progress.steps
+            )
     except OSError as exc:
         raise CliError(f"cannot write {out}: {exc}") from exc
     final = manifest["params"]["final"]
@@ -54,7 +58,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     """Rebuild the precomputed LeNet analyses."""
     from jobs import lenet_analysis
 
-    summary = lenet_analysis.analyze_all(crosscheck=args.crosscheck, only=args.weight_decay or None)
+    with Progress(quiet=args.quiet) as progress:
+        summary = lenet_analysis.analyze_all(
+            crosscheck=args.crosscheck, only=args.weight_decay or None, log=progress.note, steps=progress.steps
+        )
     print(json.dumps({"nets": list(summary["nets"]), "missing": summary["missing"]}))
     return 0
 
@@ -71,10 +78,22 @@ def cmd_report(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     """Add the LeNet commands to ``python -m worker``."""
     p = subparsers.add_parser("train-lenet", help="train one LeNet (MatConvNet recipe), resumable")
-    p.add_argument("--weight-decay", type=_weight_decay, required=True)
-    p.add_argument("--epochs", type=_epochs, default=50)
-    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
-    p.add_argument("--seed", type=number(int, 0, 2**31 - 1), default=0)
+    p.add_argument(
+        "--weight-decay",
+        type=_weight_decay,
+        required=True,
+        help="L2 weight decay of the SGD update, 0..10 (LeNet_low: 1e-4, LeNet_high: 0.1)",
+    )
+    p.add_argument("--epochs", type=_epochs, default=50, help="epochs to train, 1..1000 (default %(default)s)")
+    p.add_argument(
+        "--device", choices=("cpu", "cuda"), default="cpu", help="where to train: cpu or cuda (default %(default)s)"
+    )
+    p.add_argument(
+        "--seed",
+        type=number(int, 0, 2**31 - 1),
+        default=0,
+        help="seed of the initial weights, the batch order and adversarial training's PGD (default %(default)s)",
+    )
     p.add_argument("--threads", type=number(int, 1, 256), default=2, help="torch CPU threads (default 2)")
     p.add_argument("--out", default=None, help="output folder (default precomputed/lenet/wd-<decay>)")
     p.add_argument(
@@ -84,6 +103,7 @@ def register(subparsers) -> None:
         help="L2 PGD adversarial training budget in [0, 1] pixel units (default 0: plain training)",
     )
     p.add_argument("--adv-steps", type=_epochs, default=7, help="PGD steps per batch (default 7)")
+    add_quiet_option(p, "the final JSON line")
     p.set_defaults(func=cmd_train)
     p = subparsers.add_parser("lenet-analyze", help="recompute LeNet analyses (RMS, temperature, attacks)")
     p.add_argument("--crosscheck", action="store_true", help="also cross-check norms with torchattacks")
@@ -93,6 +113,7 @@ def register(subparsers) -> None:
         action="append",
         help="only (re)analyse this net (repeatable; default: every stale one)",
     )
+    add_quiet_option(p, "the final JSON line")
     p.set_defaults(func=cmd_analyze)
     p = subparsers.add_parser("lenet-report", help="one JSON line per shipped LeNet checkpoint")
     p.set_defaults(func=cmd_report)

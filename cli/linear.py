@@ -3,6 +3,7 @@
 precompute --all                     every sweep (45 pairs × 2 losses) and, if present, LeNet's artifacts
 precompute --pairs 7-9 2-3 [--loss hinge]   a subset (both losses unless --loss)
 precompute ... --jobs N              N sweeps at once in worker processes (default: CPU cores)
+precompute ... --quiet               no bar, no per-sweep lines: errors and the final line only
 precompute --check                   verify MNIST and every shipped artifact folder against its manifest
 export-sweep --pair 7 9 --loss hinge --out F.npz
 fit --pair 7 9 --loss hinge --lam 3.2e-3     one λ (off the grid too), one JSON line
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from cli import CliError, number
+from cli.progress import Progress, add_quiet_option
 from models import conventions
 
 # What ``fit`` prints without --with-w (and never: the plane coordinates a figure needs).
@@ -52,8 +54,9 @@ def cmd_precompute(args: argparse.Namespace) -> int:
         done, problems = artifacts.check()
         if problems:
             raise CliError(problems[0])
-        for line in done:
-            print(line)
+        if not args.quiet:
+            for line in done:
+                print(line)
         print("all artifacts verified")
         return 0
     command = "python -m worker " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:] else "precompute"
@@ -66,12 +69,14 @@ def cmd_precompute(args: argparse.Namespace) -> int:
         raise CliError("say what to do: --all, --pairs 7-9 [...] or --check")
     folder = Path(args.dir) if args.dir else sweeps.sweep_dir()
     jobs = args.jobs or min(os.cpu_count() or 1, len(pairs) * len(losses))
-    total = precompute_sweeps(pairs, losses, folder, command, jobs)
-    print(f"sweeps: {len(pairs) * len(losses)} files in {total:.1f} s -> {folder}", flush=True)
-    if args.all:
-        from jobs import lenet_analysis
+    with Progress(quiet=args.quiet) as progress:
+        progress.stage("sweeps", len(pairs) * len(losses))
+        total = precompute_sweeps(pairs, losses, folder, command, jobs, say=progress.item)
+        print(f"sweeps: {len(pairs) * len(losses)} files in {total:.1f} s -> {folder}", flush=True)
+        if args.all:
+            from jobs import lenet_analysis
 
-        return lenet_analysis.precompute_all()
+            return lenet_analysis.precompute_all(log=progress.note, steps=progress.steps)
     return 0
 
 
@@ -134,6 +139,7 @@ def register(subparsers) -> None:
     p.add_argument(
         "--jobs", type=number(int, 1, 256), help="sweeps computed at once (default: the number of CPU cores)"
     )
+    add_quiet_option(p, "the final line (with --check: only the verdict)")
     p.set_defaults(func=cmd_precompute)
 
     p = subparsers.add_parser("export-sweep", help="write one sweep's arrays to an .npz")

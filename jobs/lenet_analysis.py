@@ -13,11 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import settings
-from jobs import lenet_training
+from jobs import Steps, lenet_training
 from store import artifacts, mnist
 from store import lenet as nets
 
 CROSSCHECK_PER_DIGIT = 5
+ANALYSES_STAGE = "LeNet analyses"
 
 
 def _rel(path: Path) -> str:
@@ -60,9 +61,12 @@ def analyze_all(
     root: Path | None = None,
     log: Callable[[str], None] = print,
     only: list[float] | None = None,
+    steps: Steps | None = None,
 ) -> dict:
     """(Re)compute the analyses of shipped checkpoints whose analysis is missing or stale (``only``: just these),
-    then rebuild analysis.json from every up-to-date per-net result (wd-*.json + wd-*.npz)."""
+    then rebuild analysis.json from every up-to-date per-net result (wd-*.json + wd-*.npz).
+
+    ``steps("LeNet analyses", done, total)`` counts the shipped nets, checked or analysed."""
     from models import attacks, lenet_train
 
     root = nets.lenet_dir(root)
@@ -72,7 +76,10 @@ def analyze_all(
     found = {}
     _, _, xte, yte = mnist.arrays()
     picks = attacks.filter_selection()
-    for wd in nets.ladder(root, lenet_train.LADDER):
+    ladder = nets.ladder(root, lenet_train.LADDER)
+    step = steps or (lambda stage, done, total: None)
+    step(ANALYSES_STAGE, 0, len(ladder))
+    for k, wd in enumerate(ladder, 1):
         key = nets.wd_key(wd)
         manifest = artifacts.verify_folder(nets.checkpoint_dir(wd, root))
         sha = manifest["files"][nets.MODEL_FILE]["sha256"]
@@ -81,10 +88,12 @@ def analyze_all(
             res = json.loads(js.read_text())
             if res.get("model_sha256") == sha and npz.exists():
                 found[key] = res
+                step(ANALYSES_STAGE, k, len(ladder))
                 continue
         except (OSError, ValueError):
             pass
         if only is not None and wd not in only:
+            step(ANALYSES_STAGE, k, len(ladder))
             continue
         log(f"analysing LeNet wd={wd:g} …")
         res, arrays = _analyse_one(wd, root, manifest, xte, yte, picks)
@@ -95,6 +104,7 @@ def analyze_all(
             f"  test error {res['test_error']:.2f}%  t={res['temperature']:.3g}  "
             f"median adv L2 {res['robust']['median_l2']:.3f}  ({res['analysis_seconds']} s)"
         )
+        step(ANALYSES_STAGE, k, len(ladder))
     summary = {
         "nets": dict(sorted(found.items(), key=lambda kv: float(kv[0]))),
         "filters": {k: v.tolist() for k, v in picks.items()},
@@ -162,7 +172,9 @@ def _crosscheck(root: Path, adir: Path, summary: dict, xte, yte, log) -> None:
     nets.write_json(adir / nets.CROSSCHECK_FILE, out)
 
 
-def precompute_all(log: Callable[[str], None] = lambda line: print(line, flush=True)) -> int:
+def precompute_all(
+    log: Callable[[str], None] = lambda line: print(line, flush=True), steps: Steps | None = None
+) -> int:
     """Train missing LeNet_low/LeNet_high checkpoints (and the ladder's other nets when
     L2_LENET_TRAIN_LADDER=1: about an hour each on 2 CPU cores), then rebuild stale analyses."""
     from models import lenet_train
@@ -174,6 +186,6 @@ def precompute_all(log: Callable[[str], None] = lambda line: print(line, flush=T
             log(f"LeNet wd={wd:g} is not trained; set L2_LENET_TRAIN_LADDER=1 to train it here")
             continue
         log(f"training missing LeNet wd={wd:g} (50 epochs)")
-        lenet_training.train(lenet_train.Recipe(weight_decay=wd), nets.checkpoint_dir(wd), log=log)
-    analyze_all(crosscheck=True)
+        lenet_training.train(lenet_train.Recipe(weight_decay=wd), nets.checkpoint_dir(wd), log=log, steps=steps)
+    analyze_all(crosscheck=True, log=log, steps=steps)
     return 0

@@ -10,16 +10,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from jobs import Steps
 from store import lenet as nets
 from store import mnist
 
 
-def train(recipe, out: Path, device: str = "cpu", log: Callable[[str], None] = print, threads: int | None = 2) -> dict:
-    """Train one LeNet (``models.lenet_train.Recipe``) into folder ``out``; return its manifest."""
+def train(
+    recipe,
+    out: Path,
+    device: str = "cpu",
+    log: Callable[[str], None] = print,
+    threads: int | None = 2,
+    steps: Steps | None = None,
+) -> dict:
+    """Train one LeNet (``models.lenet_train.Recipe``) into folder ``out``; return its manifest.
+
+    ``steps(f"{out.name} epochs", epoch, recipe.epochs)`` is called at the start (epoch 0) and after every epoch
+    (with the epoch just saved, so a resumed training reports where it stands)."""
     from models import lenet_train
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    stage = f"{out.name} epochs"
+
+    def save_resume(data: bytes) -> None:
+        nets.write_resume(out, data)
+        if steps is not None:  # the epoch as saved (a few ms to read back, once per epoch)
+            steps(stage, int(lenet_train.read_resume(data)["epoch"]), recipe.epochs)
+
+    if steps is not None:
+        steps(stage, 0, recipe.epochs)
     trained = lenet_train.train(
         recipe,
         mnist.arrays(),
@@ -28,7 +48,7 @@ def train(recipe, out: Path, device: str = "cpu", log: Callable[[str], None] = p
         threads=threads,
         name=out.name,
         resume=nets.read_resume(out),
-        save_resume=lambda data: nets.write_resume(out, data),
+        save_resume=save_resume,
     )
     params = lenet_train.checkpoint_params(recipe, trained.history, trained.model, trained.final_train_error, device)
     manifest = nets.write_checkpoint(

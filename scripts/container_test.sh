@@ -21,13 +21,13 @@ WORK=${WORK:-/var/tmp/l2angle-container}
 mkdir -p "$WORK"
 log() { echo "[container-test $(date -u +%H:%M:%S)] $*"; }
 
-for tool in podman buildah; do
-  command -v $tool >/dev/null || { echo "container-test needs $tool (apt-get install podman buildah debootstrap)"; exit 2; }
+for tool in podman buildah curl; do
+  command -v $tool >/dev/null || { echo "container-test needs $tool (make container-test installs it)"; exit 2; }
 done
 
 # 1. The base image: Debian bookworm minbase from the mirror apt already uses.
 if ! podman "${STORE[@]}" image exists "$BASE_IMAGE"; then
-  command -v debootstrap >/dev/null || { echo "container-test needs debootstrap"; exit 2; }
+  command -v debootstrap >/dev/null || { echo "container-test needs debootstrap (make container-test installs it)"; exit 2; }
   # (grep exits 2 when one of the files is missing, e.g. no /etc/apt/sources.list: not an error here)
   mirror=${DEBIAN_MIRROR:-$( { grep -hoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
              /etc/apt/sources.list.d/* 2>/dev/null || true; } | awk '{print $2}' | head -1)}
@@ -40,6 +40,10 @@ fi
 
 # 2. The build: CPU-only torch from a local wheel folder inside the context (the CPU index is not reachable here).
 build_args=(--build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "CODE_VERSION=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" --build-arg "ON_BAD_ARTIFACTS=${ON_BAD_ARTIFACTS:-fail}")
+if [ -n "$TORCH_WHEEL" ] && [ ! -f "$TORCH_WHEEL" ]; then
+  log "no torch wheel at $TORCH_WHEEL: torch comes from the PyTorch CPU index"
+  TORCH_WHEEL=""
+fi
 if [ -n "$TORCH_WHEEL" ]; then
   mkdir -p .whl
   ln -f "$TORCH_WHEEL" .whl/ 2>/dev/null || cp -u "$TORCH_WHEEL" .whl/
@@ -79,6 +83,9 @@ case "$hc" in *health*) ;; *) echo "the image has no HEALTHCHECK ($hc)"; exit 1 
 # code owned by root, artifacts (which the worker may recompute) and the cache by 'app'
 owners=$(buildah "${STORE[@]}" run --isolation chroot "$ctr" -- stat -c '%U' /app/app.py /app/precomputed /var/cache/l2angle | tr '\n' ' ')
 [ "$owners" = "root app app " ] || { echo "unexpected owners of /app/app.py /app/precomputed /var/cache/l2angle: $owners"; exit 1; }
+# (asked before gunicorn starts: a second \`buildah run\` of a container that is running can fail)
+who=$(buildah "${STORE[@]}" run --isolation chroot --user app "$ctr" -- id -un)
+[ "$who" = "app" ] || { echo "not running as app: '$who'"; exit 1; }
 ts=$(date +%s)
 setsid buildah "${STORE[@]}" run --isolation chroot --user app --env PORT=$PORT --env L2_WEB_WORKERS=2 "$ctr" -- \
   gunicorn -c gunicorn.conf.py app:server > "$WORK/run.log" 2>&1 &
@@ -100,9 +107,11 @@ uids=$(ps -eo pid=,ppid=,uid=,args= | awk -v root="$pid" '
 log "health: $(cat "$WORK/health.json")"
 grep -q '"status":"ok"' "$WORK/health.json" || [ "${ON_BAD_ARTIFACTS:-fail}" = warn ] || { echo "/health is not ok"; exit 1; }
 smoke=$("$ROOT/.venv/bin/python" - "$PORT" "$WORK/run.log" <<'PY'
-import sys, httpx
+import sys, time, httpx
 base = f"http://127.0.0.1:{sys.argv[1]}"
-page = httpx.get(base + "/", timeout=30)
+t0 = time.monotonic()
+page = httpx.get(base + "/", timeout=180)  # the first page of a worker waits for its layout to be built
+first_page = time.monotonic() - t0
 assert page.status_code == 200 and "_dash-config" in page.text, page.status_code
 assert "Content-Security-Policy" in page.headers, "security headers missing"
 deps = httpx.get(base + "/_dash-dependencies", timeout=30).json()
@@ -132,14 +141,12 @@ for payload in payloads[:8]:
     answered += 1
 log = open(sys.argv[2]).read()
 assert "Booting worker" in log, "gunicorn did not start its workers"
-print(f"page {len(page.text)} bytes, {len(deps)} callbacks, {answered} callback(s) answered, answer file "
+print(f"first page in {first_page:.1f} s, {len(page.text)} bytes, {len(deps)} callbacks, {answered} callback(s) answered, answer file "
       f"{urls[-1].split('?')[0]} {len(ans.content)} bytes")
 PY
 )
 log "$smoke"
 answered=$(echo "$smoke" | sed -n 's/.* \([0-9]*\) callback(s) answered.*/\1/p')
-who=$(buildah "${STORE[@]}" run --isolation chroot --user app "$ctr" -- id -un)
-[ "$who" = "app" ] || { echo "not running as app"; exit 1; }
 t3=$(date +%s)
 log "smoke test passed in $((t3 - t1)) s (gunicorn as '$who', start → /health ok $((t2 - ts)) s)"
 # keep a short history: the previous run's summary joins the list of earlier runs
@@ -164,6 +171,7 @@ cat > "$md" <<MD
 | build time (podman, vfs, chroot isolation) | $((t1 - t0)) s ($cached of $steps steps from the layer cache) |
 | image size | $((size / 1000000)) MB |
 | gunicorn start → /health ok | $((t2 - ts)) s |
+| /health ok → first page answered | $(echo "$smoke" | sed -n 's/.*first page in \([0-9.]* s\).*/\1/p') |
 | smoke test (buildah from + run) | $((t3 - t1)) s: gunicorn master + workers as uid 10001 'app', HEALTHCHECK set, /health ok, page + $answered callback(s) answered |
 
 Steps are counted over the script's two build passes: the dependency stage (\`--target build\`, tagged so that
