@@ -29,8 +29,10 @@ RUN apt-get update -qq \
  && rm -rf /var/lib/apt/lists/* \
  && python3 -m venv /opt/venv
 COPY pyproject.toml requirements.lock /tmp/build/
-# torch first (CPU-only: from a local wheel folder when given, else from the CPU index), then the
-# runtime dependencies of pyproject.toml pinned by requirements.lock (test tools stay out).
+# torch first (CPU-only: from a local wheel folder when given, else the lock's release from the CPU index, whose
+# Linux wheels carry the local version +cpu), then the runtime dependencies of pyproject.toml and its `scale`
+# extra (Celery, Redis: docker-compose.yml runs this image as web and job workers), pinned by requirements.lock
+# (test tools stay out).
 RUN --mount=type=bind,target=/ctx \
     set -e; \
     if [ -n "$PIP_CA_BUNDLE" ]; then export PIP_CERT=/ctx/$PIP_CA_BUNDLE; fi; \
@@ -38,8 +40,9 @@ RUN --mount=type=bind,target=/ctx \
     if [ -n "$TORCH_WHEEL_DIR" ]; then wheels=$(ls /ctx/"$TORCH_WHEEL_DIR"/torch-*.whl); fi; \
     if [ -n "$wheels" ]; then pip install -q --index-url "$PIP_INDEX_URL" $wheels; \
     else pip install -q --index-url "$TORCH_INDEX_URL" --extra-index-url "$PIP_INDEX_URL" \
-         "$(grep '^torch==' /tmp/build/requirements.lock)"; fi; \
-    python3 -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/build/pyproject.toml', 'rb'))['project']['dependencies']))" \
+         "$(grep '^torch==' /tmp/build/requirements.lock)+cpu"; fi; \
+    python3 -c "import tomllib; p = tomllib.load(open('/tmp/build/pyproject.toml', 'rb'))['project']; \
+      print('\n'.join(p['dependencies'] + p['optional-dependencies']['scale']))" \
       | grep -v '^torch' > /tmp/build/runtime.txt; \
     grep -v '^torch==' /tmp/build/requirements.lock > /tmp/build/constraints.txt; \
     pip install -q --index-url "$PIP_INDEX_URL" -r /tmp/build/runtime.txt -c /tmp/build/constraints.txt; \

@@ -1,8 +1,9 @@
 """The Dash app: assembles the article from components/ and exposes ``server`` for gunicorn.
 
-``python app.py`` (what ``make run`` does) serves it on http://127.0.0.1:$PORT (default 8050) with
-the embedded defaults: no extra services, on-demand jobs in a local process pool.  A bad setting
-(``L2_*``, ``PORT``, ``HOST``) stops it at once with one line naming the variable (exit status 2).
+``python app.py`` (what ``make run`` does; the ``l2angle`` command of the installed package) serves it on
+http://127.0.0.1:$PORT (default 8050) with the embedded defaults: no extra services, on-demand jobs in a local
+process pool.  A bad setting (``L2_*``, ``PORT``, ``HOST``) stops it at once with one line naming the variable
+(exit status 2).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ serving.install(app)
 page.register(app)
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """Serve the article with Flask's own server (``python app.py``, ``make run``, the ``l2angle`` command)."""
     from serving.warming import start_warming
     from settings import logs
 
@@ -38,3 +40,7 @@ if __name__ == "__main__":
     start_warming()  # the MNIST views' 90 (pair, loss) answers, built in the background (L2_WARM_ANSWERS=0: not)
     s = settings.get()
     app.run(host=s.host or "127.0.0.1", port=s.port, debug=s.debug)
+
+
+if __name__ == "__main__":
+    main()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cli import CliError
+from cli import CliError, number
 from cli.progress import Progress, add_quiet_option
 from models import conventions
 
@@ -68,8 +68,6 @@ def cmd_precompute(args: argparse.Namespace) -> int:
     else:
         raise CliError("say what to do: --all, --pairs 7-9 [...] or --check")
     folder = Path(args.dir) if args.dir else sweeps.sweep_dir()
-    if args.jobs is not None and args.jobs < 1:
-        raise CliError(f"--jobs must be at least 1, got {args.jobs}")
     jobs = args.jobs or min(os.cpu_count() or 1, len(pairs) * len(losses))
     with Progress(quiet=args.quiet) as progress:
         progress.stage("sweeps", len(pairs) * len(losses))
@@ -138,7 +136,9 @@ def register(subparsers) -> None:
     g.add_argument("--check", action="store_true", help="verify every artifact against its manifest")
     p.add_argument("--loss", help="hinge or logistic (default: both)")
     p.add_argument("--dir", help="write sweeps here instead of precomputed/sweeps")
-    p.add_argument("--jobs", type=int, help="sweeps computed at once (default: the number of CPU cores)")
+    p.add_argument(
+        "--jobs", type=number(int, 1, 256), help="sweeps computed at once (default: the number of CPU cores)"
+    )
     add_quiet_option(p, "the final line (with --check: only the verdict)")
     p.set_defaults(func=cmd_precompute)
 

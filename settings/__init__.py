@@ -15,13 +15,20 @@ case); an empty variable means its default.
 
 from __future__ import annotations
 
+import importlib.util
+import ipaddress
 import os
+import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# A source checkout (make run, the image) keeps its cache in ROOT/.cache; an installed package (pip install, the
+# wheel: ROOT is site-packages) keeps it in the user's cache folder.  precomputed/ ships in both (pyproject.toml).
+IN_CHECKOUT = (ROOT / "pyproject.toml").is_file()
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 LOG_FORMATS = ("text", "json")
 _TRUE = ("1", "true", "yes", "on")
@@ -165,6 +172,69 @@ def _warm_answers(env: Mapping[str, str]) -> tuple[bool, tuple[tuple[int, int], 
         raise SettingsError(f"L2_WARM_ANSWERS must be 1, 0 or pairs like '2-3 7-9' ({exc})") from None
 
 
+def user_cache_dir(env: Mapping[str, str], platform: str = sys.platform) -> Path:
+    """The platform's per-user cache folder for the project (the default L2_CACHE_DIR of an installed package)."""
+    home = Path(env.get("HOME") or Path.home())
+    if platform == "win32":
+        base = Path(env["LOCALAPPDATA"]) if env.get("LOCALAPPDATA") else home / "AppData" / "Local"
+        return base / "l2angle" / "Cache"
+    if platform == "darwin":
+        return home / "Library" / "Caches" / "l2angle"
+    xdg = env.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".cache") / "l2angle"
+
+
+def _needs(name: str, value: str, module: str, what: str) -> None:
+    """A setting that needs an optional library (the ``scale`` extra) stops the start when it is missing."""
+    if value and importlib.util.find_spec(module) is None:
+        raise SettingsError(
+            f"{name} is set but {what} is not installed: pip install 'l2-angle[scale]' (or unset {name})"
+        )
+
+
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+)
+
+
+def _host(env: Mapping[str, str]) -> str | None:
+    """HOST: an IP address (v4 or v6) or a host name; empty means the entry point's default."""
+    raw = _raw(env, "HOST")
+    if not raw:
+        return None
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        if not _HOST_NAME.fullmatch(raw) or raw.rsplit(".", 1)[-1].isdigit():  # (no all-digit top label)
+            raise SettingsError(f"HOST must be an IP address (0.0.0.0, ::1) or a host name, got {raw!r}") from None
+    return raw
+
+
+def _forwarded_allow_ips(env: Mapping[str, str]) -> str:
+    """FORWARDED_ALLOW_IPS: '*' or addresses / networks separated by commas."""
+    raw = _raw(env, "FORWARDED_ALLOW_IPS")
+    if not raw or raw == "*":
+        return raw or "127.0.0.1"
+    for part in raw.split(","):
+        try:
+            ipaddress.ip_network(part.strip(), strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"FORWARDED_ALLOW_IPS must be * or addresses/networks separated by commas, got {raw!r}"
+            ) from None
+    return raw
+
+
+def _access_log(env: Mapping[str, str]) -> str | None:
+    """L2_ACCESS_LOG: '-' (standard output, the default), empty (off) or a file in an existing folder."""
+    raw = env.get("L2_ACCESS_LOG", "-").strip()
+    if raw in ("", "-"):
+        return raw or None
+    if not Path(raw).expanduser().parent.is_dir():
+        raise SettingsError(f"L2_ACCESS_LOG must be -, empty or a file in an existing folder, got {raw!r}")
+    return str(Path(raw).expanduser())
+
+
 def _port(env: Mapping[str, str]) -> int:
     return _int(env, "PORT", 8050, 1, 65535)
 
@@ -176,12 +246,16 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     broker = _url(env, "L2_BROKER_URL")
     redis_url = _url(env, "L2_REDIS_URL", ("redis", "rediss", "unix"))
     warm, warm_pairs = _warm_answers(env)
-    access_log = env.get("L2_ACCESS_LOG", "-").strip()
+    if not redis_url and broker.startswith(("redis://", "rediss://")):
+        redis_url = broker  # the broker's Redis also holds the job state and the shared cache
+        _needs("L2_BROKER_URL", broker, "redis", "the redis client")
+    _needs("L2_BROKER_URL", broker, "celery", "Celery")
+    _needs("L2_REDIS_URL", redis_url, "redis", "the redis client")
     shared = env.get("L2_SHARED_OUTPUTS", "store-svm-frames")
     return Settings(
         precomputed=_path(env, "L2_PRECOMPUTED", ROOT / "precomputed"),
-        cache_dir=_path(env, "L2_CACHE_DIR", ROOT / ".cache"),
-        host=_raw(env, "HOST") or None,
+        cache_dir=_path(env, "L2_CACHE_DIR", ROOT / ".cache" if IN_CHECKOUT else user_cache_dir(env)),
+        host=_host(env),
         port=_port(env),
         debug=_bool(env, "L2_DEBUG", False),
         web_workers=_int(env, "L2_WEB_WORKERS", min(2 * cores + 1, 9), 1, 64),
@@ -189,12 +263,12 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         web_timeout=_int(env, "L2_WEB_TIMEOUT", 120, 5, 3600),
         web_keepalive=_int(env, "L2_WEB_KEEPALIVE", 30, 1, 3600),
         web_max_requests=_int(env, "L2_WEB_MAX_REQUESTS", 5000, 0, 10**9),
-        access_log=access_log or None,
+        access_log=_access_log(env),
         log_level=_choice(env, "L2_LOG_LEVEL", "info", LOG_LEVELS),
         log_format=_choice(env, "L2_LOG_FORMAT", "text", LOG_FORMATS),
         warmup=_bool(env, "L2_WARMUP", False),
         gunicorn_control=_bool(env, "L2_GUNICORN_CONTROL", False),
-        forwarded_allow_ips=_raw(env, "FORWARDED_ALLOW_IPS") or "127.0.0.1",
+        forwarded_allow_ips=_forwarded_allow_ips(env),
         code_version=_raw(env, "L2_CODE_VERSION")[:64],
         layout_cache_s=_int(env, "L2_LAYOUT_CACHE_S", 60, 0, 10**6),
         warm_answers=warm,
@@ -209,7 +283,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         health_recheck_s=_int(env, "L2_HEALTH_RECHECK_S", 300, 5, 10**6),
         auto_recompute=_bool(env, "L2_AUTO_RECOMPUTE", True),
         broker_url=broker,
-        redis_url=redis_url or (broker if broker.startswith(("redis://", "rediss://")) else ""),
+        redis_url=redis_url,
         queue_max=_int(env, "L2_QUEUE_MAX", 16, 1, 10_000),
         job_workers=_int(env, "L2_JOB_WORKERS", max(1, cores - 1), 1, 256),
         job_timeout=_float(env, "L2_JOB_TIMEOUT", 300.0, 1.0, 10**6),

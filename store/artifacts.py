@@ -91,7 +91,10 @@ def sha256_file(path: Path) -> str:
 
 
 def code_version() -> str:
-    """The git commit of the code that made an artifact ('+dirty' if uncommitted changes)."""
+    """The git commit of the code that made an artifact ('+dirty' if uncommitted changes); 'unknown' outside a
+    checkout (an installed package must not report the commit of whatever repository its venv sits in)."""
+    if not settings.IN_CHECKOUT:
+        return "unknown"
     try:
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=settings.ROOT, capture_output=True, text=True, timeout=5)
         if sha.returncode != 0:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
         ({"L2_WARM_ANSWERS": "7-7"}, ["L2_WARM_ANSWERS", "two different digits"]),  # a list of pairs
         ({"L2_BROKER_URL": "localhost:6379"}, ["L2_BROKER_URL", "URL"]),  # a URL
         ({"L2_REDIS_URL": "http://cache"}, ["L2_REDIS_URL", "redis://"]),
+        ({"HOST": "my laptop"}, ["HOST", "IP address", "host name"]),  # an address
+        ({"HOST": "300.1.1.1"}, ["HOST", "IP address"]),
+        ({"FORWARDED_ALLOW_IPS": "10.0.0.1, proxy"}, ["FORWARDED_ALLOW_IPS", "addresses/networks"]),
+        ({"L2_ACCESS_LOG": "/no/such/folder/access.log"}, ["L2_ACCESS_LOG", "existing folder"]),  # a file
     ],
 )
 def test_each_kind_of_bad_value_is_one_clear_line(env, words):
@@ -60,6 +65,11 @@ def test_defaults_and_good_values():
     broker = settings.from_env({"L2_BROKER_URL": "redis://h:6379/0"})
     assert broker.redis_url == "redis://h:6379/0"  # the broker's Redis also holds the job state and cache
     assert settings.from_env({"L2_BROKER_URL": "amqp://h//"}).redis_url == ""
+    good = settings.from_env(
+        {"HOST": "::", "FORWARDED_ALLOW_IPS": "10.0.0.0/8,127.0.0.1", "L2_ACCESS_LOG": "/tmp/a.log"}
+    )
+    assert good.host == "::" and good.forwarded_allow_ips == "10.0.0.0/8,127.0.0.1" and good.access_log == "/tmp/a.log"
+    assert settings.from_env({"HOST": "web-1.example.org"}).host == "web-1.example.org"
 
 
 def test_every_variable_is_in_the_readme_table():
@@ -116,3 +126,48 @@ def test_entry_points_stop_with_one_line(args):
     assert r.returncode == 2, (r.stdout, r.stderr)
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert lines == ["error: L2_JOB_WORKERS must be a whole number from 1 to 256, got '0'"], r.stderr
+
+
+TINY_APP = """
+import logging, warnings
+logging.getLogger("l2angle.tiny").info("app imported")
+warnings.warn("an old thing")
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+"""
+TEXT_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+: \S")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_gunicorn_its_workers_and_warnings_log_in_the_one_format(tmp_path, fmt):
+    """Under gunicorn (gunicorn.conf.py), its own lines, the app's loggers and Python warnings share one format and
+    L2_LOG_LEVEL; the access log too (a tiny WSGI app stands in for the article, which takes long to import)."""
+    from tests.conftest import free_port, wait_http
+
+    (tmp_path / "tiny_wsgi.py").write_text(TINY_APP)
+    port = free_port()
+    level = "info" if fmt == "text" else "warning"
+    env = {
+        **os.environ,
+        **dict(PORT=str(port), HOST="127.0.0.1", L2_WEB_WORKERS="1", L2_WARM_ANSWERS="0"),
+        **dict(L2_LOG_FORMAT=fmt, L2_LOG_LEVEL=level, PYTHONPATH=str(tmp_path)),
+    }
+    cmd = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tiny_wsgi:app"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", timeout=60)
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith(" ")]  # (a warning quotes its source)
+    if fmt == "text":
+        assert lines and all(TEXT_LINE.match(ln) for ln in lines), err
+        assert any(" INFO gunicorn.error: Booting worker" in ln for ln in lines), err
+        assert any(ln.endswith("INFO l2angle.tiny: app imported") for ln in lines), err
+        assert any(" WARNING py.warnings: " in ln and "an old thing" in ln for ln in lines), err
+        assert " INFO gunicorn.access: " in out and '"GET / HTTP/1.1" 200' in out, out
+    else:
+        records = [json.loads(ln) for ln in lines]
+        assert {r["logger"] for r in records} == {"py.warnings"}, records  # every INFO line is below the level
+        assert "an old thing" in records[0]["message"] and records[0]["level"] == "WARNING"
