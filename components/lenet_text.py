@@ -16,8 +16,8 @@ LEAD = r"""
 The toy models above are linear or nearly so.  Does weight decay still matter for a real network?
 We rebuild the classic **LeNet** used by the MatConvNet MNIST example and train it with exactly the same
 recipe except the weight decay: $10^{-4}$ (**LeNet_low**) and $10^{-1}$ (**LeNet_high**) are the two nets of
-the original article.  To see more than two points we add a ladder of decays from $10^{-4}$ to $1$, train
-every recipe with several random seeds, and train LeNet_low's recipe adversarially as a direct test.
+the original article.  To see more than two points we add a ladder of decays from $10^{-4}$ to $1$, repeat
+recipes with other random seeds, and train LeNet_low's recipe adversarially as a direct test of the claim.
 Every net sees raw pixel intensities 0..255 minus the mean training image; SGD with momentum 0.9, learning
 rate 0.0005, batch 300, 50 epochs.
 """
@@ -39,7 +39,8 @@ REPRO = [
     "**What reproduces, and what does not.** The direction of the paper's claim holds: with every seed we "
     "trained (seeds [[seeds]]), LeNet_high needs larger perturbations than LeNet_low.",
     "Its size does not: the median perturbation over 200 test images grows by a factor of [[ratio_paper]] "
-    "from LeNet_low to LeNet_high, where the original article reports about 3.2 (1.77 → 5.75 on its ten digits).",
+    "from LeNet_low to LeNet_high ([[ratio_cyclic]] on the ten digits above), where the original article reports "
+    "about 3.2 (1.77 → 5.75 on its ten digits).",
     "Our LeNet_high matches the published one: test error [[high_error]] % (published: 1.2 %), much smaller "
     "weights in every layer, and a mean perturbation of [[high_cyclic]] on the ten digits above (published: 5.75).",
     "Our LeNet_low does not: its test error is [[low_error]] % (published: 1.6 %) and its ten-digit mean is "
@@ -55,7 +56,7 @@ LADDER = [
     "Low and high are two points on a curve.  The ladder below trains the same net at the decays [[decays]] "
     "and plots, against the decay, the median perturbation relative to LeNet_low (for two attacks, explained "
     "next) and the test error, averaged over seeds.",
-    "Robustness grows slowly up to $10^{-1}$ and then stops growing: beyond it the paper's attack needs "
+    "Robustness grows slowly up to $10^{-1}$ and no further: beyond it the paper's attack needs only "
     "[[beyond_high]] times LeNet_high's perturbation, the minimal-norm attack [[beyond_high_minimal]] times.",
     "Test error stays near 1 % up to $10^{-1}$ (lowest: [[best_error]] % at [[best_error_wd]]) and then climbs "
     "steeply: [[collapse]].  Past that point the decay starves the network of the weight it needs to fit the "

@@ -60,7 +60,7 @@ def analyze_all(
         adir,
         "lenet-analysis",
         1,
-        {"nets": list(summary["nets"]), "per_digit": 20},
+        {"nets": list(summary["nets"]), "per_digit": 20, **lenet_study.manifest_params(summary["nets"])},
         files,
         "python -m worker lenet-analyze",
         time.perf_counter() - t_start,

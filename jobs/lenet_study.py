@@ -268,6 +268,19 @@ def analyse_nets(
     return dict(sorted(found.items(), key=lambda kv: nets.order_key(kv[1])))
 
 
+def manifest_params(found: dict[str, dict]) -> dict:
+    """What the analysis manifest records beyond the file list: the format versions and, per net, the seconds
+    its analysis took when it was computed (a rebuild of analysis.json recomputes nothing and takes seconds)."""
+    return {
+        "base_version": BASE_VERSION,
+        "study_version": STUDY_VERSION,
+        "net_seconds": {
+            name: round(float(e.get("analysis_seconds") or 0) + float(e.get("study_seconds") or 0), 1)
+            for name, e in found.items()
+        },
+    }
+
+
 def summary_fields(found: dict[str, dict]) -> dict:
     """What analysis.json says beyond the nets: the plan, what of it is missing, the second attack's setup."""
     from models import lenet_train, minimal_norm

@@ -146,7 +146,8 @@ def test_ladder_has_error_bars_where_there_are_seeds_and_the_adversarial_lines(d
     fig = S.make_ladder(_with_adversarial(summary))
     paper = next(t for t in fig.data if t.name == "paper's attack" and t.mode == "lines+markers")
     n_seeds = {wd: len(m) for wd, m in S.groups(summary)}
-    bars = dict(zip(paper.x, np.add(paper.error_y.array, paper.error_y.arrayminus), strict=True))
+    err = zip(paper.x, paper.error_y.array, paper.error_y.arrayminus, strict=True)
+    bars = {x: (up or 0) + (down or 0) for x, up, down in err}
     for wd, n in n_seeds.items():
         assert (bars[wd] > 0) == (n >= 2), (wd, n)  # a spread wherever two seeds differ, none for one seed
     assert sum(n >= 2 for n in n_seeds.values()) >= 2
@@ -256,3 +257,64 @@ def test_precompute_all_never_retrains_shipped_nets_and_asks_before_long_ones(mo
         monkeypatch.delenv("L2_LENET_TRAIN_LADDER")
         settings.reload()
     assert got == trained and set(got) == {n for n, t in plan.items() if t == "ladder"} - shipped
+
+
+def test_reproduction_tables_are_generated_from_the_analysis(data):
+    from jobs import lenet_tables
+
+    summary, _ = data
+    text = (
+        "intro\n<!-- generated:lenet-seeds -->\nstale\n<!-- /generated:lenet-seeds -->\n<!-- generated:lenet-nets -->\n"
+    )
+    text += "<!-- /generated:lenet-nets -->\nkept\n"
+    out = lenet_tables.render(text, summary)
+    assert lenet_tables.render(out, summary) == out and "stale" not in out and out.endswith("kept\n")
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    names = [r.split(" | ")[0][2:] for r in rows if r.startswith(("| wd-", "| adv-"))]
+    assert names == list(summary["nets"])  # one row per analysed net, in the analysis' order
+    low, high = summary["nets"][N.LOW], summary["nets"][N.HIGH]
+    ours = next(r for r in rows if r.startswith("| 0 | **this project**"))
+    ratio = high["robust"]["median_l2"] / low["robust"]["median_l2"]
+    assert f"| {ratio:.2f} |" in ours and f"| {low['test_error']:.2f} |" in ours
+    assert sum(r.startswith("| 0 | variant study | 1.1 | 1.3 | 4.414 | 5.121 | 1.16 |") for r in rows) == 1
+    shipped = (settings.ROOT / "REPRODUCTION.md").read_text()
+    assert lenet_tables.render(shipped, summary) == shipped  # the committed tables describe the shipped nets
+
+
+@pytest.mark.parametrize(
+    "adv, verdict",
+    [
+        ([], "still training"),
+        ([(1.0, 1.5, 2.6)], "do not trace the same trade-off"),  # more robust than any net at least as accurate
+        ([(1.0, 1.5, 1.2)], "weight decay keeps up"),
+        ([(1.0, 1.5, 2.6), (2.0, 3.0, 1.0)], "depends on the budget"),
+    ],
+)
+def test_the_prose_says_what_adversarial_training_does_whichever_way_it_falls(data, adv, verdict):
+    from components import lenet_text
+    from views import lenet_facts
+
+    s = copy.deepcopy(data[0])
+    for eps, err, mn in adv:
+        e = copy.deepcopy(s["nets"][N.LOW])
+        e.update(kind="adversarial", eps=eps, test_error=err)
+        e["minimal_norm"]["median_l2"] = mn
+        s["nets"][nets.net_name(1e-4, 0, eps)] = e
+    text = lenet_text.verdict(lenet_facts.facts(s))
+    assert verdict in text and "[[" not in text
+    for eps, err, mn in adv:
+        assert f"ε = {eps:g}" in text and f"{mn:.2f} at {err:.2f} % test error" in text
+
+
+def test_the_prose_numbers_come_from_the_analysis(data):
+    from components import lenet_text
+    from views import lenet_facts
+
+    summary, _ = data
+    facts = lenet_facts.facts(summary)
+    low, high = summary["nets"][N.LOW], summary["nets"][N.HIGH]
+    text = lenet_text.fill(lenet_text.REPRO + lenet_text.LADDER + lenet_text.TEMPERATURE, facts)
+    assert "[[" not in text and f"{high['robust']['median_l2'] / low['robust']['median_l2']:.2f}" in text
+    assert f"{low['temperature']:.1f}" in facts["t_low"] and "stuck with over 5% error" in text
+    assert facts["collapse"].startswith(f"{summary['nets']['wd-3e-01']['test_error']:.1f} % at wd 3e-1")
+    assert lenet_text.fill(["a [[missing]] b", "kept"], facts) == "kept"

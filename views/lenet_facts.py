@@ -48,6 +48,7 @@ def facts(summary: dict) -> dict:
             out["ratio_minimal"] = _range([h / lo for h, lo in mins])
         out["low_norm"] = _range([paper_l2(low[s]) for s in seeds])
         out["high_norm"] = _range([paper_l2(high[s]) for s in seeds])
+        out["ratio_cyclic"] = _range([sum(high[s]["cyclic"]["l2"]) / sum(low[s]["cyclic"]["l2"]) for s in seeds])
         out["low_cyclic"] = _range([sum(low[s]["cyclic"]["l2"]) / 10 for s in seeds])
         out["high_cyclic"] = _range([sum(high[s]["cyclic"]["l2"]) / 10 for s in seeds])
         out["low_error"] = _range([test_error(low[s]) for s in seeds])

@@ -64,13 +64,13 @@ def spread(values: list[float | None]) -> tuple[float, float, float, int] | None
 
 
 def _bars(stats: list[tuple], axis: str = "y") -> dict:
-    """Asymmetric min–max error bars for a mean trace (invisible for single-seed groups)."""
+    """Asymmetric min–max error bars for a mean trace (none for a single-seed group)."""
     return {
         f"error_{axis}": dict(
             type="data",
             symmetric=False,
-            array=[s[2] - s[0] for s in stats],
-            arrayminus=[s[0] - s[1] for s in stats],
+            array=[s[2] - s[0] if s[3] > 1 else None for s in stats],
+            arrayminus=[s[0] - s[1] if s[3] > 1 else None for s in stats],
             thickness=1.5,
             width=7,
         )
@@ -215,7 +215,7 @@ def make_tradeoff(summary: dict) -> go.Figure:
                     text=label,
                     hovertext=[_wd_text(k) if which == PLAIN else f"ε={k:g}" for k, _, _ in pts],
                     mode="lines+markers+text" if which == PLAIN else "markers+text",
-                    textposition="top left" if which == PLAIN else "middle right",
+                    textposition="top center" if which == PLAIN else "middle right",
                     textfont=dict(size=10, color=color),
                     name=name,
                     legendgroup=name,
@@ -233,13 +233,14 @@ def make_tradeoff(summary: dict) -> go.Figure:
             )
     if not groups(summary, ADV):
         fig.add_annotation(
-            text="adversarially trained nets: not analysed yet",
+            text="adversarially trained nets:<br>not analysed yet",
             x=1,
-            y=1,
+            y=0.02,
             xref="x domain",
             yref="y domain",
             xanchor="right",
             yanchor="bottom",
+            align="right",
             showarrow=False,
             font=dict(size=11, color=PALETTE["muted"]),
         )
@@ -280,7 +281,10 @@ def make_temperature(summary: dict) -> go.Figure:
     base_layout(fig, None, None, height=540, margin=dict(l=60, r=15, t=90, b=55))
     fig.update_xaxes(type="log", tickvals=wds, ticktext=[_wd_text(w) for w in wds], row=1, col=1)
     fig.update_xaxes(type="log", tickvals=wds, ticktext=[_wd_text(w) for w in wds], title_text="weight decay", row=2)
-    fig.update_yaxes(title_text="temperature t", type="log", row=1, col=1)
+    t_ticks = [0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 7, 10]
+    fig.update_yaxes(
+        title_text="temperature t", type="log", tickvals=t_ticks, ticktext=[f"{t:g}" for t in t_ticks], row=1, col=1
+    )
     fig.update_yaxes(title_text="ECE (%)", rangemode="tozero", row=2, col=1)
     fig.update_layout(legend=dict(font=dict(size=11)))
     return fig
@@ -333,6 +337,6 @@ def make_reliability(summary: dict, keys: list[str] | None = None) -> go.Figure:
         )
     base_layout(fig, "confidence (largest softmax probability, t = 1)", "accuracy", height=460)
     fig.update_layout(margin=dict(l=60, r=15, t=90, b=55), legend=dict(font=dict(size=11)))
-    fig.update_xaxes(range=[0.2, 1.01])
+    fig.update_xaxes(range=[0.1, 1.01])
     fig.update_yaxes(range=[0, 1.02])
     return fig
