@@ -124,14 +124,17 @@ def _centred_rms(logits: np.ndarray) -> float:
     return float(np.sqrt(np.mean((z - z.mean(1, keepdims=True)) ** 2)))
 
 
-def study(model, test_images, test_labels, t_paper: float, robust_index: np.ndarray) -> tuple[dict, dict]:
+def study(
+    model, test_images, test_labels, t_paper: float, robust_index: np.ndarray, per_digit: int = 20
+) -> tuple[dict, dict]:
     """The study part of one net's analysis: (JSON-able fields, arrays).
 
     ``calibration``: t_nll (temperature scaling fitted on the odd-indexed test images), ece (percent, t = 1, all
     10 000 test images, 15 equal-width bins) with its 95 % bootstrap interval, ece_calibrated (even half at t_nll),
     ece_paper_t (even half at the paper's t), reliability bins at t = 1 (all images) and at t_nll (even half).
     ``minimal_norm``: the chosen attack on the robustness set (median, success rate, attack, seconds); the
-    per-image norms go to the arrays as float16 ``minimal_norm_l2`` (inf where the attack failed)."""
+    per-image norms go to the arrays as float16 ``minimal_norm_l2`` (inf where the attack failed).  ``per_digit``:
+    the size of the robustness set (20 images of each digit; tests use fewer)."""
     from models import calibration, lenet, minimal_norm
 
     t0 = time.perf_counter()
@@ -151,8 +154,8 @@ def study(model, test_images, test_labels, t_paper: float, robust_index: np.ndar
         "definition": "15 equal-width bins (lo, hi]; ece at t = 1 on all 10 000 test images; t_nll fitted on the "
         "odd-indexed test images, ece_calibrated and ece_paper_t on the even-indexed half",
     }
-    mn = minimal_norm.robustness_norms(model, test_images, y)
-    idx = minimal_norm_index(y)
+    mn = minimal_norm.robustness_norms(model, test_images, y, per_digit)
+    idx = minimal_norm_index(y, per_digit)
     if not np.array_equal(idx, robust_index):
         raise ValueError("the minimal-norm attack ran on other images than the robustness set")
     fields = {
@@ -173,11 +176,11 @@ def study(model, test_images, test_labels, t_paper: float, robust_index: np.ndar
     return fields, {"minimal_norm_l2": mn.l2.astype(np.float16)}
 
 
-def minimal_norm_index(test_labels: np.ndarray) -> np.ndarray:
+def minimal_norm_index(test_labels: np.ndarray, per_digit: int = 20) -> np.ndarray:
     """The test images the minimal-norm attack runs on (the article's robustness set)."""
     from models.attacks import robustness_set
 
-    return robustness_set(np.asarray(test_labels))
+    return robustness_set(np.asarray(test_labels), per_digit)
 
 
 def _base(net: nets.Net, manifest: dict, xte, yte, picks) -> tuple[dict, dict]:

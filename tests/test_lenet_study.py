@@ -42,7 +42,8 @@ def data():
     return nets.analysis()
 
 
-def test_report_has_one_row_per_shipped_net_with_its_identity_and_numbers():
+def test_report_has_one_row_per_shipped_net_with_its_identity_and_numbers(data):
+    summary, _ = data
     r = _worker("lenet-report")
     assert r.returncode == 0, r.stderr
     rows = [json.loads(line) for line in r.stdout.splitlines()]
@@ -60,6 +61,15 @@ def test_report_has_one_row_per_shipped_net_with_its_identity_and_numbers():
         assert isinstance(row["minimal_norm_median"], float) and 0.5 < row["minimal_norm_median"] < 10.0
         assert row["minimal_norm_median"] < row["median_adv_l2"]  # the nearest boundary is closer than a target
         assert isinstance(row["t_nll"], float) and isinstance(row["temperature"], float)
+        entry = summary["nets"][row["name"]]  # the measured numbers are the analysis' own
+        assert (row["ece"], row["t_nll"], row["ece_calibrated"]) == tuple(
+            entry["calibration"][k] for k in ("ece", "t_nll", "ece_calibrated")
+        )
+        assert (row["minimal_norm_median"], row["median_adv_l2"], row["temperature"]) == (
+            entry["minimal_norm"]["median_l2"],
+            entry["robust"]["median_l2"],
+            entry["temperature"],
+        )
         assert set(row["rms"]) == set(N.LAYERS) and len(row["cyclic_adv_l2"]) == 10
         assert (settings.ROOT / row["torchscript"]).is_file()
     seeds = {(row["weight_decay"], row["seed"]) for row in rows if row["kind"] == "weight-decay"}
@@ -110,6 +120,30 @@ def test_calibration_fields_equal_a_fresh_computation(data):
     assert cal["ece_calibrated"] == pytest.approx(calibration.ece(logits[ev], yte[ev], cal["t_nll"]), abs=1e-9)
     z = logits - logits.mean(1, keepdims=True)
     assert summary["nets"][N.HIGH]["logit_rms"] == pytest.approx(float(np.sqrt(np.mean(z**2))), rel=1e-6)
+
+
+def test_the_study_step_computes_what_it_stores():
+    """jobs.lenet_study.study on 2 000 test images and a 20-image robustness set, against models' functions."""
+    from jobs import lenet_study
+    from models import attacks, calibration, lenet, minimal_norm
+    from store import mnist
+
+    _, _, xte, yte = mnist.arrays()
+    x, y = xte[:2000], yte[:2000]
+    model, _ = nets.load_net(N.HIGH)
+    idx = attacks.robustness_set(y, 2)
+    fields, arrays = lenet_study.study(model, x, y, 1.7, idx, per_digit=2)
+    logits = lenet.predict_logits(model, x)
+    cal = fields["calibration"]
+    assert cal["ece"] == pytest.approx(calibration.ece(logits, y), abs=1e-12)
+    fit, ev = calibration.split_indices(len(y))
+    assert cal["t_nll"] == pytest.approx(calibration.fit_temperature(logits[fit], y[fit]), rel=1e-9)
+    assert cal["ece_paper_t"] == pytest.approx(calibration.ece(logits[ev], y[ev], 1.7), abs=1e-12)
+    fresh = minimal_norm.chosen(model, x[idx], y[idx]).l2
+    np.testing.assert_allclose(arrays["minimal_norm_l2"].astype(np.float64), fresh, rtol=2e-3)
+    assert fields["minimal_norm"]["median_l2"] == pytest.approx(float(np.median(fresh)), rel=1e-9)
+    with pytest.raises(ValueError, match="other images"):
+        lenet_study.study(model, x, y, 1.7, idx[::-1], per_digit=2)
 
 
 def test_minimal_norms_match_a_fresh_run_on_five_images(data):
@@ -202,7 +236,7 @@ def test_precompute_check_fails_on_a_corrupted_new_net(tmp_path):
     root = tmp_path / "precomputed"
     root.mkdir()
     for part in ("mnist", "sweeps"):
-        shutil.copytree(shipped / part, root / part)
+        (root / part).symlink_to(shipped / part)
     shutil.copytree(shipped / "lenet" / "wd-1e-04-s1", root / "lenet" / "wd-1e-04-s1")
     env = {**os.environ, "L2_PRECOMPUTED": str(root)}
     ok = _worker("precompute", "--check", env=env)
@@ -312,9 +346,16 @@ def test_the_prose_numbers_come_from_the_analysis(data):
 
     summary, _ = data
     facts = lenet_facts.facts(summary)
-    low, high = summary["nets"][N.LOW], summary["nets"][N.HIGH]
+    low = summary["nets"][N.LOW]
     text = lenet_text.fill(lenet_text.REPRO + lenet_text.LADDER + lenet_text.TEMPERATURE, facts)
-    assert "[[" not in text and f"{high['robust']['median_l2'] / low['robust']['median_l2']:.2f}" in text
+    seeds = sorted(
+        {e["seed"] for e in summary["nets"].values() if e["weight_decay"] == 1e-4 and e["kind"] == "weight-decay"}
+        & {e["seed"] for e in summary["nets"].values() if e["weight_decay"] == 1e-1}
+    )
+    by = {(e["weight_decay"], e["seed"]): e for e in summary["nets"].values() if e["kind"] == "weight-decay"}
+    ratios = [by[0.1, s]["robust"]["median_l2"] / by[1e-4, s]["robust"]["median_l2"] for s in seeds]
+    expected = f"{min(ratios):.2f}–{max(ratios):.2f}" if len(seeds) > 1 else f"{ratios[0]:.2f}"
+    assert "[[" not in text and f"by a factor of {expected} from LeNet_low to LeNet_high" in text
     assert f"{low['temperature']:.1f}" in facts["t_low"] and "stuck with over 5% error" in text
     assert facts["collapse"].startswith(f"{summary['nets']['wd-3e-01']['test_error']:.1f} % at wd 3e-1")
     assert lenet_text.fill(["a [[missing]] b", "kept"], facts) == "kept"
