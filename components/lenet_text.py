@@ -126,14 +126,16 @@ difference is smaller than in the paper.
 CAPTIONS = {
     "ladder": "Mean over seeds, with the range over seeds as error bars; small circles are single nets. Top: "
     "median perturbation over 200 test images relative to LeNet_low, for the paper's attack and the minimal-norm "
-    "attack; dashed lines: the adversarially trained nets (at LeNet_low's decay). Bottom: test error.",
+    "attack; dashed lines: the adversarially trained nets under the paper's attack (they have LeNet_low's decay, "
+    "so they are drawn across the axis rather than at a decay). Bottom: test error, dashed the adversarial nets'.",
     "tradeoff": "What it shows: every recipe as one point (mean over seeds, error bars: range over seeds), "
     "further left is more accurate, higher is more robust; top under the paper's targeted attack, bottom under "
     "the minimal-norm attack. Circles joined in order of weight decay: the weight-decay ladder; diamonds: "
     "adversarial training (weight decay 1e-4).",
     "temperature": "Top: the paper's temperature (median confidence 0.95) and the calibrated one (fitted to the "
     "likelihood), log scale, dotted line at t = 1. Bottom: expected calibration error at t = 1 and after "
-    "temperature scaling. Mean over seeds, range as error bars. This is the general case's softmax temperature, "
+    "temperature scaling. Mean over seeds, range as error bars; dashed lines: the adversarially trained nets' "
+    "calibrated t (top) and ECE at t = 1 (bottom). This is the general case's softmax temperature, "
     "measured on LeNet: the stronger the decay, the smaller the logits, and the lower the temperature each net "
     "needs.",
     "reliability": "Accuracy against confidence, per confidence bin (t = 1, all 10 000 test images; marker size "
