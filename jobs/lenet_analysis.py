@@ -23,7 +23,7 @@ def analyze_all(
     crosscheck: bool = False,
     root: Path | None = None,
     log: Callable[[str], None] = print,
-    only: list[float] | None = None,
+    only: list | None = None,
 ) -> dict:
     """(Re)compute the analyses of shipped nets whose analysis is missing or stale (``only``: just these names or
     weight decays), then rebuild analysis.json from every up-to-date per-net result (<name>.json + <name>.npz)."""

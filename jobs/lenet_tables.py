@@ -3,7 +3,8 @@
 Each table sits between ``<!-- generated:NAME -->`` and ``<!-- /generated:NAME -->``; everything outside the
 markers is hand-written and left alone.  Tables: ``lenet-nets`` (one row per analysed net), ``lenet-recipes``
 (mean ± standard deviation over seeds per recipe), ``lenet-seeds`` (LeNet_low against LeNet_high seed by seed,
-beside the variant study's rows for the stated recipe).
+beside the variant study's rows for the stated recipe), ``lenet-adversarial`` (whether adversarial training's
+loss had flattened by its last epoch).
 """
 
 from __future__ import annotations
@@ -113,7 +114,36 @@ def seeds_table(summary: dict) -> str:
     return "\n".join(rows)
 
 
-TABLES = {"lenet-nets": nets_table, "lenet-recipes": recipes_table, "lenet-seeds": seeds_table}
+def adversarial_table(summary: dict) -> str:
+    """Did adversarial training (30 epochs, not 50) flatten?  Training loss on the PGD batches over the last
+    epochs, from the history in each net's manifest."""
+    adv = [(n, e) for n, e in summary["nets"].items() if e.get("kind") == "adversarial"]
+    if not adv:
+        return "No adversarially trained net is shipped yet."
+    rows = [
+        "| net | epochs | train loss (PGD batches) at epochs −10 / −5 / last | change over the last 5 epochs "
+        "| train error % (PGD batches, last epoch) | test error % (clean) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, e in adv:
+        loss = [h["train_loss"] for h in e["history"]]
+        if len(loss) < 11:
+            rows.append(f"| {name} | {len(loss)} | (too few epochs) | | | {e['test_error']:.2f} |")
+            continue
+        change = 100.0 * (loss[-1] - loss[-6]) / loss[-6]
+        rows.append(
+            f"| {name} | {len(loss)} | {loss[-11]:.4f} / {loss[-6]:.4f} / {loss[-1]:.4f} | {change:+.1f} % "
+            f"| {e['history'][-1]['train_error']:.2f} | {e['test_error']:.2f} |"
+        )
+    return "\n".join(rows)
+
+
+TABLES = {
+    "lenet-nets": nets_table,
+    "lenet-recipes": recipes_table,
+    "lenet-seeds": seeds_table,
+    "lenet-adversarial": adversarial_table,
+}
 
 
 def render(text: str, summary: dict) -> str:
