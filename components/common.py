@@ -56,9 +56,8 @@ MARGIN = dict(l=60, r=20, t=30, b=58)
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
-def base_layout(
-    fig: go.Figure, x_title: str | None = None, y_title: str | None = None, height: int = 360, **kwargs
-) -> go.Figure:
+def base_layout(fig: go.Figure, x_title: str | None = None, y_title: str | None = None, height: int = 360,
+                **kwargs) -> go.Figure:
     """Apply the article's common figure style (fonts, margins, white background, axis titles)."""
     kwargs.setdefault("margin", dict(MARGIN))
     fig.update_layout(
@@ -82,31 +81,14 @@ def graph(fig_id: str, figure: go.Figure | None = None, height: int | None = Non
     return dcc.Graph(id=fig_id, figure=figure or go.Figure(), config=GRAPH_CONFIG, style=style, **kwargs)
 
 
-def slider(
-    ctl_id: str,
-    min: float,
-    max: float,
-    value: float,
-    step: float | None = None,
-    marks: dict | None = None,
-    label: str = "",
-    **kwargs,
-) -> html.Div:
+def slider(ctl_id: str, min: float, max: float, value: float, step: float | None = None,
+           marks: dict | None = None, label: str = "", **kwargs) -> html.Div:
     """A keyboard-operable slider that updates while dragging, with a label for screen readers."""
     return html.Div(
         [
             html.Label(label, htmlFor=ctl_id, className="control-label") if label else None,
-            dcc.Slider(
-                id=ctl_id,
-                min=min,
-                max=max,
-                value=value,
-                step=step,
-                marks=marks,
-                updatemode="drag",
-                tooltip={"always_visible": False},
-                **kwargs,
-            ),
+            dcc.Slider(id=ctl_id, min=min, max=max, value=value, step=step, marks=marks,
+                       updatemode="drag", tooltip={"always_visible": False}, **kwargs),
         ],
         className="control",
     )
@@ -119,23 +101,13 @@ def readouts(items: Sequence[tuple[str, str, str]]) -> html.Div:
     every component on the page costs Dash work on each slider step, and a page has ~40 readouts."""
     children: list = []
     for rid, label, text in items:
-        children += [
-            label.strip().replace(" ", "\u00a0") + "\u00a0",
-            html.Span(text, id=rid, className="readout-value"),
-            " ",
-        ]
+        children += [label.strip().replace(" ", "\u00a0") + "\u00a0",
+                     html.Span(text, id=rid, className="readout-value"), " "]
     return html.Div(children[:-1], className="readouts", **{"aria-live": "polite"})
 
 
-def figure_block(
-    fig_id: str,
-    title: str,
-    body: Sequence,
-    caption: str,
-    controls: Sequence = (),
-    readout_row: html.Div | None = None,
-    wide: bool = False,
-) -> html.Figure:
+def figure_block(fig_id: str, title: str, body: Sequence, caption: str, controls: Sequence = (),
+                 readout_row: html.Div | None = None, wide: bool = False) -> html.Figure:
     """A figure: title, controls, the graph(s) in ``body``, readouts, and a caption of what to notice."""
     return html.Figure(
         [html.Div(title, className="figure-title")]
@@ -166,10 +138,8 @@ def section(sec_id: str, title: str, children: Sequence) -> html.Section:
     return html.Section([html.H2(title, id=f"{sec_id}-title")] + list(children), id=sec_id, className="section")
 
 
-def image_heatmap(
-    img, zmin: float = 0.0, zmax: float = 1.0, colorscale: str = IMAGE_COLORSCALE, showscale: bool = False, **kwargs
-) -> go.Heatmap:
+def image_heatmap(img, zmin: float = 0.0, zmax: float = 1.0, colorscale: str = IMAGE_COLORSCALE,
+                  showscale: bool = False, **kwargs) -> go.Heatmap:
     """A 28×28 (or any) image as a heatmap with row 0 at the top (use with ``yaxis autorange='reversed'``)."""
-    return go.Heatmap(
-        z=img, zmin=zmin, zmax=zmax, colorscale=colorscale, showscale=showscale, hoverinfo="skip", **kwargs
-    )
+    return go.Heatmap(z=img, zmin=zmin, zmax=zmax, colorscale=colorscale, showscale=showscale,
+                      hoverinfo="skip", **kwargs)

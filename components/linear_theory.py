@@ -59,7 +59,6 @@ URL_STATE = {
 # ---------------------------------------------------------------------------------------------
 # F8: scaling the loss
 
-
 def scaled_loss(name: str, z: np.ndarray, wnorm: float) -> np.ndarray:
     """f_‖w‖(z) = f(‖w‖ z) for the 0-1 indicator, the hinge max(1 − z, 0) or the softplus ln(1 + e^(−z))."""
     u = wnorm * np.asarray(z, float)
@@ -82,13 +81,8 @@ def load_histogram() -> dict | None:
     try:
         sw = load_sweep(PAIR[0], PAIR[1], "hinge")
         k = HIST_LAMBDA_INDEX
-        return {
-            "edges": np.asarray(sw.hist_edges, float),
-            "I": np.asarray(sw.hist_I[k], float),
-            "J": np.asarray(sw.hist_J[k], float),
-            "w_norm": float(sw.w_norm[k]),
-            "lam": float(sw.lam[k]),
-        }
+        return {"edges": np.asarray(sw.hist_edges, float), "I": np.asarray(sw.hist_I[k], float),
+                "J": np.asarray(sw.hist_J[k], float), "w_norm": float(sw.w_norm[k]), "lam": float(sw.lam[k])}
     except ArtifactError as exc:
         log.warning("sweep %s-%s hinge unavailable: %s", PAIR[0], PAIR[1], exc)
         return None
@@ -107,13 +101,9 @@ def mean_losses(hist: dict, wnorm: float) -> dict[str, float]:
 
 def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
     """F8: three panels (0-1, hinge, softplus) — histogram of y·d(x) per class, f(‖w‖ z) on top, tick at 1/‖w‖."""
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        horizontal_spacing=0.04,
-        subplot_titles=("0-1 indicator", "hinge", "softplus"),
-        specs=[[{"secondary_y": True}] * 3],
-    )
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.04,
+                        subplot_titles=("0-1 indicator", "hinge", "softplus"),
+                        specs=[[{"secondary_y": True}] * 3])
     z = np.linspace(Z_RANGE[0], Z_RANGE[1], 141)
     tick = 1.0 / wnorm
     for col, name in enumerate(LOSSES, start=1):
@@ -121,51 +111,18 @@ def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
             centres = 0.5 * (hist["edges"][:-1] + hist["edges"][1:])
             for cls in ("I", "J"):
                 # a filled step line per class: one SVG path instead of ~100 bars, so slider frames paint fast
-                fig.add_trace(
-                    go.Scatter(
-                        x=centres,
-                        y=hist[cls],
-                        mode="lines",
-                        line=dict(shape="hvh", width=1, color=PALETTE[cls]),
-                        fill="tozeroy",
-                        fillcolor=_FILL[cls],
-                        name=f"class {cls} (digit {PAIR[cls == 'J']})",
-                        showlegend=col == 1,
-                        hovertemplate="y·d(x) ≈ %{x:.2f}: %{y} images<extra></extra>",
-                    ),
-                    row=1,
-                    col=col,
-                    secondary_y=False,
-                )
-        fig.add_trace(
-            go.Scatter(
-                x=z,
-                y=np.round(np.minimum(scaled_loss(name, z, wnorm), LOSS_TOP + 1), 4),
-                mode="lines",
-                line=dict(color=PALETTE["boundary"], width=2.5),
-                name="f(‖w‖ z)",
-                showlegend=col == 1,
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=col,
-            secondary_y=True,
-        )
+                fig.add_trace(go.Scatter(x=centres, y=hist[cls], mode="lines", line=dict(shape="hvh", width=1,
+                                         color=PALETTE[cls]), fill="tozeroy", fillcolor=_FILL[cls],
+                                         name=f"class {cls} (digit {PAIR[cls == 'J']})", showlegend=col == 1,
+                                         hovertemplate="y·d(x) ≈ %{x:.2f}: %{y} images<extra></extra>"),
+                              row=1, col=col, secondary_y=False)
+        fig.add_trace(go.Scatter(x=z, y=np.round(np.minimum(scaled_loss(name, z, wnorm), LOSS_TOP + 1), 4),
+                                 mode="lines", line=dict(color=PALETTE["boundary"], width=2.5), name="f(‖w‖ z)",
+                                 showlegend=col == 1, hoverinfo="skip"), row=1, col=col, secondary_y=True)
         tx = [tick, tick] if Z_RANGE[0] <= tick <= Z_RANGE[1] else []
-        fig.add_trace(
-            go.Scatter(
-                x=tx,
-                y=[0, LOSS_TOP] if tx else [],
-                mode="lines",
-                hoverinfo="skip",
-                line=dict(color=PALETTE["adversarial"], dash="dot", width=2),
-                name="z = 1/‖w‖",
-                showlegend=col == 1,
-            ),
-            row=1,
-            col=col,
-            secondary_y=True,
-        )
+        fig.add_trace(go.Scatter(x=tx, y=[0, LOSS_TOP] if tx else [], mode="lines", hoverinfo="skip",
+                                 line=dict(color=PALETTE["adversarial"], dash="dot", width=2), name="z = 1/‖w‖",
+                                 showlegend=col == 1), row=1, col=col, secondary_y=True)
     base_layout(fig, height=380)
     fig.update_layout(legend=dict(y=1.16), margin=dict(l=60, r=50, t=80, b=58))
     fig.update_xaxes(range=list(Z_RANGE))
@@ -173,25 +130,12 @@ def make_loss_scaling(hist: dict | None, wnorm: float) -> go.Figure:
     top = 1.08 * max(float(hist["I"].max()), float(hist["J"].max()), 1.0) if hist is not None else 1.0
     fig.update_yaxes(range=[0, top], secondary_y=False, showticklabels=False)
     fig.update_yaxes(title_text="training images per bin", showticklabels=True, secondary_y=False, row=1, col=1)
-    fig.update_yaxes(
-        range=[0, LOSS_TOP],
-        secondary_y=True,
-        showgrid=False,
-        showticklabels=False,
-        tickmode="array",
-        tickvals=[0, 0.5, 1, 1.5, 2, 2.5, 3],
-    )
+    fig.update_yaxes(range=[0, LOSS_TOP], secondary_y=True, showgrid=False, showticklabels=False, tickmode="array",
+                     tickvals=[0, 0.5, 1, 1.5, 2, 2.5, 3])
     fig.update_yaxes(title_text="loss f(‖w‖ z)", showticklabels=True, secondary_y=True, row=1, col=3)
     if hist is None:
-        fig.add_annotation(
-            text="histogram not computed yet",
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            font=dict(color=PALETTE["adversarial"]),
-        )
+        fig.add_annotation(text="histogram not computed yet", showarrow=False,
+                           xref="paper", yref="paper", x=0.5, y=0.5, font=dict(color=PALETTE["adversarial"]))
     return fig
 
 
@@ -216,18 +160,12 @@ def _hist_key(hist: dict | None) -> str:
 def loss_scaling_payload(hist: dict | None) -> dict:
     """All frames of F8, one per log10 ‖w‖ of the slider grid (cached on disk per histogram)."""
     ws = 10.0**WNORM_EXPONENTS
-    return cached_payload(
-        f"loss-scaling-{_hist_key(hist)}",
-        FRAMES_KEY,
-        lambda: frames_payload(
-            WNORM_EXPONENTS, [make_loss_scaling(hist, w) for w in ws], [loss_scaling_readouts(hist, w) for w in ws]
-        ),
-    )
+    return cached_payload(f"loss-scaling-{_hist_key(hist)}", FRAMES_KEY, lambda: frames_payload(
+        WNORM_EXPONENTS, [make_loss_scaling(hist, w) for w in ws], [loss_scaling_readouts(hist, w) for w in ws]))
 
 
 # ---------------------------------------------------------------------------------------------
 # F9: adversarial distance and tilting angle
-
 
 def dadv_data(n_per_class: int = 60, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """A balanced 2-D training set: two elongated clusters around (∓1, 0) (labels ∓1)."""
@@ -245,17 +183,9 @@ def dadv_quantities(theta: float, X: np.ndarray, y: np.ndarray) -> dict:
     w = math.cos(theta) * z_hat + math.sin(theta) * n_hat
     b = -float(w @ (i + j)) / 2
     s = X @ w + b
-    return {
-        "i": i,
-        "j": j,
-        "w": w,
-        "b": b,
-        "d_adv": adversarial_distance(X, y, w, b),
-        "formula": 0.5 * float(np.linalg.norm(j - i)) * math.cos(theta),
-        "d_err": error_distance(X, y, w, b),
-        "err": 100.0 * float(np.mean(np.where(s > 0, 1.0, -1.0) != y)),
-        "theta": tilting_angle(w, i, j),
-    }
+    return {"i": i, "j": j, "w": w, "b": b, "d_adv": adversarial_distance(X, y, w, b),
+            "formula": 0.5 * float(np.linalg.norm(j - i)) * math.cos(theta), "d_err": error_distance(X, y, w, b),
+            "err": 100.0 * float(np.mean(np.where(s > 0, 1.0, -1.0) != y)), "theta": tilting_angle(w, i, j)}
 
 
 def make_dadv_geometry(theta: float, X: np.ndarray, y: np.ndarray) -> go.Figure:
@@ -266,70 +196,25 @@ def make_dadv_geometry(theta: float, X: np.ndarray, y: np.ndarray) -> go.Figure:
     fig = go.Figure()
     for label, cls in ((-1.0, "I"), (1.0, "J")):
         m = y == label
-        fig.add_trace(
-            go.Scatter(
-                x=X[m, 0],
-                y=X[m, 1],
-                mode="markers",
-                name=f"class {cls}",
-                hoverinfo="skip",
-                marker=dict(size=6, color=PALETTE[cls], opacity=0.75),
-            )
-        )
+        fig.add_trace(go.Scatter(x=X[m, 0], y=X[m, 1], mode="markers", name=f"class {cls}", hoverinfo="skip",
+                                 marker=dict(size=6, color=PALETTE[cls], opacity=0.75)))
     for off, name in ((d, "band edge (d = ±d_adv)"), (-d, None)):
         lx, ly = line_in_box(w, b - off, half)
-        fig.add_trace(
-            go.Scatter(
-                x=lx,
-                y=ly,
-                mode="lines",
-                line=dict(color=PALETTE["adversarial"], dash="dash"),
-                name=name or "",
-                showlegend=name is not None,
-                hoverinfo="skip",
-            )
-        )
+        fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", line=dict(color=PALETTE["adversarial"], dash="dash"),
+                                 name=name or "", showlegend=name is not None, hoverinfo="skip"))
     lx, ly = line_in_box(w, b, half)
-    fig.add_trace(
-        go.Scatter(
-            x=lx, y=ly, mode="lines", line=dict(color=PALETTE["boundary"], width=2.5), name="boundary", hoverinfo="skip"
-        )
-    )
+    fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", line=dict(color=PALETTE["boundary"], width=2.5),
+                             name="boundary", hoverinfo="skip"))
     mid = (i + j) / 2
-    fig.add_trace(
-        go.Scatter(
-            x=[i[0], j[0]],
-            y=[i[1], j[1]],
-            mode="lines",
-            line=dict(color=PALETTE["muted"]),
-            name="j − i",
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[mid[0], mid[0] + 0.9 * w[0]],
-            y=[mid[1], mid[1] + 0.9 * w[1]],
-            mode="lines+markers",
-            line=dict(color=PALETTE["accent"], width=3),
-            name="ŵ",
-            marker=dict(symbol="arrow", angleref="previous", size=[0, 14]),
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[i[0], j[0]],
-            y=[i[1], j[1]],
-            mode="markers+text",
-            text=["i", "j"],
-            textposition="top center",
-            name="centroids",
-            showlegend=False,
-            marker=dict(size=14, symbol="x", color="black"),
-            hovertemplate="centroid (%{x:.2f}, %{y:.2f})<extra></extra>",
-        )
-    )
+    fig.add_trace(go.Scatter(x=[i[0], j[0]], y=[i[1], j[1]], mode="lines", line=dict(color=PALETTE["muted"]),
+                             name="j − i", hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[mid[0], mid[0] + 0.9 * w[0]], y=[mid[1], mid[1] + 0.9 * w[1]], mode="lines+markers",
+                             line=dict(color=PALETTE["accent"], width=3), name="ŵ",
+                             marker=dict(symbol="arrow", angleref="previous", size=[0, 14]), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=[i[0], j[0]], y=[i[1], j[1]], mode="markers+text", text=["i", "j"],
+                             textposition="top center", name="centroids", showlegend=False,
+                             marker=dict(size=14, symbol="x", color="black"),
+                             hovertemplate="centroid (%{x:.2f}, %{y:.2f})<extra></extra>"))
     base_layout(fig, height=420)
     fig.update_xaxes(range=[-half, half], title_text="x₁ (arbitrary units)", constrain="domain")
     fig.update_yaxes(range=[-half, half], title_text="x₂ (arbitrary units)", scaleanchor="x", constrain="domain")
@@ -339,13 +224,8 @@ def make_dadv_geometry(theta: float, X: np.ndarray, y: np.ndarray) -> go.Figure:
 def dadv_readouts(theta: float, X: np.ndarray, y: np.ndarray) -> list[str]:
     """θ (measured by models.geometry), d_adv measured, ½‖j − i‖ cos θ, training error and d_err."""
     q = dadv_quantities(theta, X, y)
-    return [
-        f"{math.degrees(q['theta']):.1f}°",
-        f"{q['d_adv']:.4f}",
-        f"{q['formula']:.4f}",
-        f"{q['err']:.1f} %",
-        f"{q['d_err']:.4f}",
-    ]
+    return [f"{math.degrees(q['theta']):.1f}°", f"{q['d_adv']:.4f}", f"{q['formula']:.4f}", f"{q['err']:.1f} %",
+            f"{q['d_err']:.4f}"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -353,13 +233,8 @@ def dadv_payload() -> dict:
     """All frames of F9 (one per θ of the shared θ grid)."""
     X, y = dadv_data()
     thetas = np.radians(THETA_GRID_DEG)
-    return cached_payload(
-        "dadv",
-        FRAMES_KEY,
-        lambda: frames_payload(
-            THETA_GRID_DEG, [make_dadv_geometry(t, X, y) for t in thetas], [dadv_readouts(t, X, y) for t in thetas]
-        ),
-    )
+    return cached_payload("dadv", FRAMES_KEY, lambda: frames_payload(
+        THETA_GRID_DEG, [make_dadv_geometry(t, X, y) for t in thetas], [dadv_readouts(t, X, y) for t in thetas]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,44 +329,20 @@ def _loss_block() -> html.Figure:
     hist = load_histogram()
     payload = loss_scaling_payload(hist)
     k = int(np.argmin(np.abs(WNORM_EXPONENTS - DEFAULT_WNORM)))
-    trained = (
-        f"This model (λ = {hist['lam']:.0e}) was trained with ‖w‖ = {hist['w_norm']:.3g}."
-        if hist
-        else "The histogram appears once the 2-vs-3 sweep is computed."
-    )
+    trained = (f"This model (λ = {hist['lam']:.0e}) was trained with ‖w‖ = {hist['w_norm']:.3g}."
+               if hist else "The histogram appears once the 2-vs-3 sweep is computed.")
     ro = payload["frames"][k]["readouts"]
-    note = (
-        []
-        if hist
-        else [
-            html.Div(
-                "The 2-vs-3 SVM sweep is not computed yet (python -m worker precompute): the "
-                "histogram will appear here; the loss curves already work.",
-                className="figure-note",
-            )
-        ]
-    )
+    note = [] if hist else [html.Div("The 2-vs-3 SVM sweep is not computed yet (python -m worker precompute): the "
+                                     "histogram will appear here; the loss curves already work.", className="figure-note")]
     return figure_block(
-        "fig-loss-scaling",
-        "Figure 8 · ‖w‖ rescales the loss, not the geometry",
-        note
-        + [
-            graph("fig-loss-scaling", apply_frame(payload, DEFAULT_WNORM)[0], height=380),
-            frames_store("fig-loss-scaling-frames", payload),
-        ],
+        "fig-loss-scaling", "Figure 8 · ‖w‖ rescales the loss, not the geometry",
+        note + [graph("fig-loss-scaling", apply_frame(payload, DEFAULT_WNORM)[0], height=380),
+         frames_store("fig-loss-scaling-frames", payload)],
         "Notice: the histogram never moves and the 0-1 loss never changes; the hinge and softplus penalize a wide "
         "band of correct images when ‖w‖ is small, and only the errors when ‖w‖ is large. " + trained,
-        controls=[
-            slider(
-                "ctl-wnorm",
-                float(WNORM_EXPONENTS[0]),
-                float(WNORM_EXPONENTS[-1]),
-                DEFAULT_WNORM,
-                step=0.05,
-                label="log₁₀ ‖w‖ (scale of the weights)",
-                marks={-1.5: "0.03", -1: "0.1", 0: "1", 1: "10", 1.5: "30"},
-            )
-        ],
+        controls=[slider("ctl-wnorm", float(WNORM_EXPONENTS[0]), float(WNORM_EXPONENTS[-1]), DEFAULT_WNORM, step=0.05,
+                         label="log₁₀ ‖w‖ (scale of the weights)",
+                         marks={-1.5: "0.03", -1: "0.1", 0: "1", 1: "10", 1.5: "30"})],
         readout_row=readout_row(WNORM_RO, WNORM_LABELS, ro),
         wide=True,
     )
@@ -507,12 +358,9 @@ def _dadv_block() -> html.Figure:
     payload = dadv_payload()
     k = int(np.argmin(np.abs(THETA_GRID_DEG - 45.0)))
     return figure_block(
-        "fig-dadv-geometry",
-        "Figure 9 · The adversarial distance is set by the tilt",
-        [
-            graph("fig-dadv-geometry", apply_frame(payload, float(THETA_GRID_DEG[k]))[0], height=420),
-            frames_store("fig-dadv-geometry-frames", payload),
-        ],
+        "fig-dadv-geometry", "Figure 9 · The adversarial distance is set by the tilt",
+        [graph("fig-dadv-geometry", apply_frame(payload, float(THETA_GRID_DEG[k]))[0], height=420),
+         frames_store("fig-dadv-geometry-frames", payload)],
         "Notice: the band edges always run through the centroids i and j, and the band narrows like cos θ as the "
         "boundary tilts — the measured d_adv equals ½‖j − i‖ cos θ at every angle.",
         controls=[theta_slider("ctl-dadv-theta", "θ (angle between w and j − i, degrees)")],
@@ -522,18 +370,10 @@ def _dadv_block() -> html.Figure:
 
 def layout() -> html.Section:
     """§2 theory: scaling the loss (F8), the two regimes, d_adv and the tilting angle (F9)."""
-    return section(
-        "linear",
-        "2. Adversarial examples in linear classification",
-        [
-            markdown(SCALING_TEXT),
-            _loss_block(),
-            markdown(APPROX_TEXT),
-            markdown(DADV_TEXT),
-            _dadv_block(),
-            markdown(HANDOVER_TEXT),
-        ],
-    )
+    return section("linear", "2. Adversarial examples in linear classification", [
+        markdown(SCALING_TEXT), _loss_block(), markdown(APPROX_TEXT), markdown(DADV_TEXT), _dadv_block(),
+        markdown(HANDOVER_TEXT),
+    ])
 
 
 register_frame_player("fig-loss-scaling", "ctl-wnorm", "fig-loss-scaling-frames", WNORM_RO)

@@ -63,10 +63,8 @@ def zero_contour(axis: np.ndarray, s: np.ndarray) -> tuple[list, list]:
     def crossing(p: tuple, q: tuple) -> tuple:
         p, q = sorted((p, q))  # one point per edge, whichever cell asks
         t = s[p] / (s[p] - s[q])
-        return (
-            round(float(axis[p[1]] + t * (axis[q[1]] - axis[p[1]])), 5),
-            round(float(axis[p[0]] + t * (axis[q[0]] - axis[p[0]])), 5),
-        )
+        return (round(float(axis[p[1]] + t * (axis[q[1]] - axis[p[1]])), 5),
+                round(float(axis[p[0]] + t * (axis[q[0]] - axis[p[0]])), 5))
 
     segs = []
     pos = s > 0
@@ -78,7 +76,7 @@ def zero_contour(axis: np.ndarray, s: np.ndarray) -> tuple[list, list]:
             if len(hits) == 2:
                 segs.append(tuple(crossing(*edges[k]) for k in hits))
             elif len(hits) == 4:  # a saddle: the centre's sign says which corners are joined
-                pairs = ((0, 1), (2, 3)) if (s[i : i + 2, j : j + 2].mean() > 0) == pos[c[0]] else ((3, 0), (1, 2))
+                pairs = ((0, 1), (2, 3)) if (s[i:i + 2, j:j + 2].mean() > 0) == pos[c[0]] else ((3, 0), (1, 2))
                 segs += [(crossing(*edges[a]), crossing(*edges[b])) for a, b in pairs]
     ends: dict[tuple, list[int]] = {}
     for k, (a, b) in enumerate(segs):
@@ -119,87 +117,44 @@ def make_nn_toy(frame: relu_toy.Frame, zrange: tuple[float, float]) -> go.Figure
     X, y = relu_toy.toy_clusters()
     z = np.round(np.log10(np.maximum(frame.grad_norm_grid, 1e-3)), 2)
     fig = go.Figure()
-    fig.add_trace(
-        go.Heatmap(
-            x=axis,
-            y=axis,
-            z=z,
-            zmin=zrange[0],
-            zmax=zrange[1],
-            colorscale="Viridis",
-            name="log10 ‖∇ₓs‖",
-            opacity=0,
-            colorbar=dict(title=dict(text="log₁₀ ‖∇ₓs‖", side="right"), thickness=12),
-            hovertemplate="x = (%{x:.2f}, %{y:.2f})<br>log₁₀ ‖∇ₓs‖ = %{z:.2f}<extra></extra>",
-        )
-    )
+    fig.add_trace(go.Heatmap(x=axis, y=axis, z=z, zmin=zrange[0], zmax=zrange[1], colorscale="Viridis",
+                             name="log10 ‖∇ₓs‖", opacity=0,
+                             colorbar=dict(title=dict(text="log₁₀ ‖∇ₓs‖", side="right"), thickness=12),
+                             hovertemplate="x = (%{x:.2f}, %{y:.2f})<br>log₁₀ ‖∇ₓs‖ = %{z:.2f}<extra></extra>"))
     cell = float(axis[1] - axis[0])
-    fig.add_layout_image(
-        source=md.heatmap_uri(z, "Viridis", *zrange, flip=True),
-        xref="x",
-        yref="y",
-        x=float(axis[0]) - cell / 2,
-        y=float(axis[-1]) + cell / 2,
-        sizex=cell * len(axis),
-        sizey=cell * len(axis),
-        xanchor="left",
-        yanchor="top",
-        sizing="stretch",
-        layer="below",
-    )
+    fig.add_layout_image(source=md.heatmap_uri(z, "Viridis", *zrange, flip=True), xref="x", yref="y",
+                         x=float(axis[0]) - cell / 2, y=float(axis[-1]) + cell / 2, sizex=cell * len(axis),
+                         sizey=cell * len(axis), xanchor="left", yanchor="top", sizing="stretch", layer="below")
     bx, by = zero_contour(axis, frame.score_grid)
-    fig.add_trace(
-        go.Scatter(x=bx, y=by, mode="lines", name="boundary s = 0", line=dict(color="white", width=3), hoverinfo="skip")
-    )
+    fig.add_trace(go.Scatter(x=bx, y=by, mode="lines", name="boundary s = 0", line=dict(color="white", width=3),
+                             hoverinfo="skip"))
     for label, cls in ((-1.0, "I"), (1.0, "J")):
         m = y == label
-        fig.add_trace(
-            go.Scatter(
-                x=X[m, 0],
-                y=X[m, 1],
-                mode="markers",
-                name=f"class {cls}",
-                hoverinfo="skip",
-                marker=dict(size=7, color=PALETTE[cls], line=dict(color="black", width=0.8)),
-            )
-        )
+        fig.add_trace(go.Scatter(x=X[m, 0], y=X[m, 1], mode="markers", name=f"class {cls}", hoverinfo="skip",
+                                 marker=dict(size=7, color=PALETTE[cls], line=dict(color="black", width=0.8))))
     base_layout(fig, height=440)
     # no grid: the picture fills the plot, and grid lines would cross it (it lies under the traces and the grid)
-    fig.update_xaxes(
-        range=list(relu_toy.BOX), title_text="x₁ (input units)", constrain="domain", showgrid=False, zeroline=False
-    )
-    fig.update_yaxes(
-        range=list(relu_toy.BOX),
-        title_text="x₂ (input units)",
-        scaleanchor="x",
-        constrain="domain",
-        showgrid=False,
-        zeroline=False,
-    )
+    fig.update_xaxes(range=list(relu_toy.BOX), title_text="x₁ (input units)", constrain="domain", showgrid=False,
+                     zeroline=False)
+    fig.update_yaxes(range=list(relu_toy.BOX), title_text="x₂ (input units)", scaleanchor="x", constrain="domain",
+                     showgrid=False, zeroline=False)
     return fig
 
 
 def nn_readouts(frame: relu_toy.Frame) -> list[str]:
     """Weight decay, training error, median ‖∇ₓs‖ and median local distance |s|/‖∇ₓs‖ over the training points."""
-    return [
-        f"{frame.decay:.0e}",
-        f"{frame.train_error:.1f} %",
-        f"{frame.median_grad_norm:.2f}",
-        f"{frame.median_distance:.3f}",
-    ]
+    return [f"{frame.decay:.0e}", f"{frame.train_error:.1f} %", f"{frame.median_grad_norm:.2f}",
+            f"{frame.median_distance:.3f}"]
 
 
 @functools.lru_cache(maxsize=1)
 def nn_payload() -> dict:
     """All frames of ``fig-nn-toy`` (cached on disk, keyed by this module and models/relu_toy.py)."""
-
     def build() -> dict:
         frames = nn_frames()
         zr = grad_range(frames)
-        return frames_payload(
-            relu_toy.DECAY_EXPONENTS, [make_nn_toy(f, zr) for f in frames], [nn_readouts(f) for f in frames]
-        )
-
+        return frames_payload(relu_toy.DECAY_EXPONENTS, [make_nn_toy(f, zr) for f in frames],
+                              [nn_readouts(f) for f in frames])
     return cached_payload("nn-toy", FRAMES_KEY, build)
 
 
@@ -275,37 +230,21 @@ def _nn_block() -> html.Figure:
     k = int(np.argmin(np.abs(grid - DEFAULT_DECAY)))
     first, _ = apply_frame(payload, float(grid[k]))
     return figure_block(
-        "fig-nn-toy",
-        "Live toy · A ReLU network under weight decay",
+        "fig-nn-toy", "Live toy · A ReLU network under weight decay",
         [graph("fig-nn-toy", first, height=440), frames_store("fig-nn-toy-frames", payload)],
         "Notice: with little weight decay the boundary bends around the three mislabelled points and the slope is "
         "steep everywhere; more decay flattens the slopes and straightens the boundary.",
-        controls=[
-            slider(
-                "ctl-nn-decay",
-                float(grid[0]),
-                float(grid[-1]),
-                DEFAULT_DECAY,
-                step=0.5,
-                label="log₁₀ weight decay λ",
-                marks={float(e): f"10^{int(e)}" for e in range(-5, 0)},
-            )
-        ],
+        controls=[slider("ctl-nn-decay", float(grid[0]), float(grid[-1]), DEFAULT_DECAY, step=0.5,
+                         label="log₁₀ weight decay λ", marks={float(e): f"10^{int(e)}" for e in range(-5, 0)})],
         readout_row=readout_row(NN_RO, NN_LABELS, payload["frames"][k]["readouts"]),
     )
 
 
 def layout() -> html.Section:
     """§3 (text and the ReLU toy); components.lenet continues the section with LeNet on MNIST."""
-    return section(
-        "neural",
-        "3. Adversarial examples in neural networks",
-        [
-            markdown(LOCAL_TEXT),
-            _nn_block(),
-            markdown(GENERAL_TEXT),
-        ],
-    )
+    return section("neural", "3. Adversarial examples in neural networks", [
+        markdown(LOCAL_TEXT), _nn_block(), markdown(GENERAL_TEXT),
+    ])
 
 
 register_frame_player("fig-nn-toy", "ctl-nn-decay", "fig-nn-toy-frames", NN_RO)

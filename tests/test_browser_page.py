@@ -432,10 +432,8 @@ def test_pointing_at_a_pair_fetches_its_answer_before_the_click(page, mnist_url)
         " 'fig-svm-mirror'].map((id) => document.querySelector('#' + id + ' .js-plotly-plot').__l2base);"
         " window.__errAtClick = document.getElementById('ro-svm-err-test').textContent; }, {capture: true, once: true})"
     )
-    page.evaluate(
-        "() => { window.__l2before = ['fig-svm-loss', 'fig-svm-plane', 'fig-svm-mirror'].map((id) =>"
-        " document.querySelector('#' + id + ' .js-plotly-plot').__l2base); }"
-    )
+    page.evaluate("() => { window.__l2before = ['fig-svm-loss', 'fig-svm-plane', 'fig-svm-mirror'].map((id) =>"
+                  " document.querySelector('#' + id + ' .js-plotly-plot').__l2base); }")
     option.click()
     wait_text_change(page, "ro-svm-err-test", err)
     assert fetched == []  # the choice found the answer already in the page
@@ -453,9 +451,8 @@ def test_pointing_at_a_pair_fetches_its_answer_before_the_click(page, mnist_url)
         ("svm-data/2-3/hinge", "ctl-svm-lambda", "ro-svm-theta", "fig-svm-plane", 3),  # the default (pair, loss) answer
     ],
 )
-def test_a_slider_moved_before_its_frames_arrive_is_drawn_when_they_do(
-    page, mnist_url, frames, slider, readout, fig, trace
-):
+def test_a_slider_moved_before_its_frames_arrive_is_drawn_when_they_do(page, mnist_url, frames, slider, readout,
+                                                                       fig, trace):
     """The frames come after the page (/frames-data/…), which opens with the default frame drawn by the server:
     a step taken before they arrive is drawn when they do."""
     held = []

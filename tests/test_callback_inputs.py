@@ -35,11 +35,8 @@ BAD_DRAWINGS = [
 
 
 def _triggered(prop_id: str) -> None:
-    context_value.set(
-        AttributeDict(
-            triggered_inputs=[{"prop_id": prop_id, "value": 1}], inputs_list=[], states_list=[], outputs_list=[]
-        )
-    )
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": 1}], inputs_list=[],
+                                    states_list=[], outputs_list=[]))
 
 
 @pytest.mark.parametrize("index", BAD_INDICES, ids=repr)
@@ -81,21 +78,8 @@ def test_lenet_attack_poll_bad_job(job):
     assert len(out) == 5
 
 
-@pytest.mark.parametrize(
-    "search",
-    [
-        None,
-        5,
-        [],
-        "?",
-        "?lnidx=inf",
-        "?lnidx=1e999",
-        "?xi=-1&yi=nan",
-        "?lam=" + "9" * 500,
-        "?" + "a=b&" * 1000,
-        "?%ff%fe=\x00",
-    ],
-)
+@pytest.mark.parametrize("search", [None, 5, [], "?", "?lnidx=inf", "?lnidx=1e999", "?xi=-1&yi=nan",
+                                    "?lam=" + "9" * 500, "?" + "a=b&" * 1000, "?%ff%fe=\x00"])
 def test_restore_from_url_never_raises(search):
     values, problems = page.parse_query(search)
     assert isinstance(values, dict) and isinstance(problems, list)
@@ -131,11 +115,8 @@ def test_svm_image_index_falls_back_with_a_note(index):
 
 def test_single_output_spec_must_match():
     """Single-output callbacks (e.g. the SVM random-image buttons → ctl-svm-x-index): Dash 500s otherwise."""
-    cb = {
-        "inputs": [{"id": "ctl-svm-x-random", "property": "n_clicks"}],
-        "state": [],
-        "output": Output("ctl-svm-x-index", "value"),
-    }
+    cb = {"inputs": [{"id": "ctl-svm-x-random", "property": "n_clicks"}], "state": [],
+          "output": Output("ctl-svm-x-index", "value")}
     base = {"output": "cb", "inputs": [{"id": "ctl-svm-x-random", "property": "n_clicks", "value": 1}]}
     good = {"id": "ctl-svm-x-index", "property": "value"}
     assert serving.check_update_payload({**base, "outputs": good}, {"cb": cb}) == ""

@@ -114,9 +114,7 @@ def test_vendored_plotly_bundle_is_the_version_plotly_py_ships_and_draws_every_t
     assert f"plotly.js (article: core + heatmap - minified) v{version}" in (vendor / bundles[0]).read_text()[:300]
     build = root / "scripts" / "plotly_bundle"
     assert json.loads((build / "package.json").read_text())["devDependencies"]["plotly.js"] == version
-    registered = {"scatter"} | set(
-        re.findall(r"require\('plotly\.js/lib/(\w+)'\)", (build / "entry.js").read_text())
-    ) - {"core"}
+    registered = {"scatter"} | set(re.findall(r"require\('plotly\.js/lib/(\w+)'\)", (build / "entry.js").read_text())) - {"core"}
     assert registered == {"scatter", "heatmap"}
 
     used = set()
@@ -146,7 +144,6 @@ def test_page_opens_with_the_default_frame_drawn_and_its_readouts(data, monkeypa
     assert fig == hero.make_hero(data, hero.DEFAULT_LAM_INDEX)
     assert texts == list(data["frames"][hero.DEFAULT_LAM_INDEX]["ro"]) and "–" not in texts
     assert texts[0].endswith("= 0.01")
-
     def unreadable():
         raise OSError("the 2 vs 3 sweep could not be read")
 

@@ -131,3 +131,4 @@ def test_boundary_of_the_figure_is_the_zero_contour():
     xs, ys = neural.zero_contour(axis, frames[0].score_grid)
     assert list(line.x) == xs and list(line.y) == ys
     assert line.name == "boundary s = 0" and line.mode == "lines"
+

@@ -16,13 +16,8 @@ def hist():
     """A small, fixed histogram of y·d(x) (not made-up physics: only the builders' arithmetic is tested)."""
     edges = np.linspace(-2.0, 5.0, 36)
     centres = 0.5 * (edges[:-1] + edges[1:])
-    return {
-        "edges": edges,
-        "I": np.round(80 * np.exp(-((centres - 1.2) ** 2))),
-        "J": np.round(60 * np.exp(-((centres - 1.6) ** 2))),
-        "w_norm": 2.0,
-        "lam": 1e-2,
-    }
+    return {"edges": edges, "I": np.round(80 * np.exp(-((centres - 1.2) ** 2))), "J": np.round(60 * np.exp(-((centres - 1.6) ** 2))),
+            "w_norm": 2.0, "lam": 1e-2}
 
 
 def test_scaled_losses():
@@ -71,7 +66,7 @@ def test_loss_scaling_without_data_still_draws_losses():
 
 
 def test_zero_one_loss_invariant_hinge_and_softplus_not(hist):
-    means = [lt.mean_losses(hist, wn) for wn in 10.0**lt.WNORM_EXPONENTS]
+    means = [lt.mean_losses(hist, wn) for wn in 10.0 ** lt.WNORM_EXPONENTS]
     zero_one = {m["0-1"] for m in means}
     assert len(zero_one) == 1
     hinges = [m["hinge"] for m in means]

@@ -116,36 +116,20 @@ def test_mirror_frames_readouts_follow_theta():
     assert dists[-1] < 0.03
 
 
-@pytest.mark.parametrize(
-    "parse,good,expected",
-    [
-        (toy.parse_unit_coordinate, "0.33", 0.35),
-        (toy.parse_unit_coordinate, "-1", -1.0),
-        (toy.parse_theta_deg, "45", 45.0),
-        (toy.parse_theta_deg, "89.1", 89.1),
-        (toy.parse_theta_deg, "0.4", 0.0),
-        (toy.parse_noisy_exponent, "-2", -2.0),
-        (toy.parse_noisy_exponent, "-1.1", -1.0),
-    ],
-)
+@pytest.mark.parametrize("parse,good,expected", [
+    (toy.parse_unit_coordinate, "0.33", 0.35), (toy.parse_unit_coordinate, "-1", -1.0),
+    (toy.parse_theta_deg, "45", 45.0), (toy.parse_theta_deg, "89.1", 89.1), (toy.parse_theta_deg, "0.4", 0.0),
+    (toy.parse_noisy_exponent, "-2", -2.0), (toy.parse_noisy_exponent, "-1.1", -1.0),
+])
 def test_parsers_accept_and_snap(parse, good, expected):
     assert parse(good) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(
-    "parse,bad",
-    [
-        (toy.parse_unit_coordinate, "1.5"),
-        (toy.parse_unit_coordinate, "x"),
-        (toy.parse_unit_coordinate, "nan"),
-        (toy.parse_theta_deg, "90"),
-        (toy.parse_theta_deg, "-1"),
-        (toy.parse_theta_deg, ""),
-        (toy.parse_noisy_exponent, "0.5"),
-        (toy.parse_noisy_exponent, "inf"),
-        (toy.parse_noisy_exponent, "1e999"),
-    ],
-)
+@pytest.mark.parametrize("parse,bad", [
+    (toy.parse_unit_coordinate, "1.5"), (toy.parse_unit_coordinate, "x"), (toy.parse_unit_coordinate, "nan"),
+    (toy.parse_theta_deg, "90"), (toy.parse_theta_deg, "-1"), (toy.parse_theta_deg, ""),
+    (toy.parse_noisy_exponent, "0.5"), (toy.parse_noisy_exponent, "inf"), (toy.parse_noisy_exponent, "1e999"),
+])
 def test_parsers_reject_bad_input(parse, bad):
     with pytest.raises(ValueError):
         parse(bad)
@@ -157,7 +141,6 @@ def test_url_state_names_the_controls():
 
 
 # ---- F7: real training (needs models.toy, the linear engine's exact toy solver)
-
 
 def test_noisy_point_fitted_at_small_lambda_ignored_at_large_lambda():
     pytest.importorskip("models.toy")
@@ -211,19 +194,8 @@ def _ids(component) -> set[str]:
 
 def test_toy_layout_has_every_stable_id():
     ids = _ids(toy.layout())
-    assert {
-        "fig-toy-space",
-        "fig-toy-classes",
-        "fig-toy-lines",
-        "fig-toy-mirror",
-        "fig-toy-noisy",
-        "ctl-toy-theta",
-        "ctl-mirror-theta",
-        "ctl-noisy-lambda",
-        "ctl-toy-a",
-        "ctl-toy-b",
-        "fig-toy-noisy-frames",
-    } <= ids
+    assert {"fig-toy-space", "fig-toy-classes", "fig-toy-lines", "fig-toy-mirror", "fig-toy-noisy", "ctl-toy-theta",
+            "ctl-mirror-theta", "ctl-noisy-lambda", "ctl-toy-a", "ctl-toy-b", "fig-toy-noisy-frames"} <= ids
 
 
 def test_every_citation_and_footnote_anchor_exists():
