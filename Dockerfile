@@ -57,6 +57,7 @@ COPY serving /app/serving
 COPY models /app/models
 COPY components /app/components
 COPY jobs /app/jobs
+COPY views /app/views
 COPY assets /app/assets
 # the artifacts belong to the runtime user (uid 10001, created below): the worker may recompute them
 COPY --chown=10001:10001 precomputed /app/precomputed

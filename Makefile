@@ -10,7 +10,7 @@ PORT ?= 8050
 STAMP := $(VENV)/.installed
 SYS_PACKAGES := chromium redis-server fonts-dejavu-core
 
-.PHONY: run serve test venv sysdeps lint screenshots precompute check bench clean container-test plotly-bundle
+.PHONY: run serve test js-test venv sysdeps lint screenshots precompute check bench clean container-test plotly-bundle
 
 $(STAMP): pyproject.toml requirements.lock requirements-nodeps.txt
 	@test -x $(PY) && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
@@ -26,6 +26,7 @@ sysdeps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
 	test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
@@ -39,8 +40,12 @@ run: $(STAMP)
 serve: $(STAMP)
 	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py app:server
 
-test: lint sysdeps
+test: lint sysdeps js-test
 	$(PY) -m pytest -q
+
+# The page's JS on its own (frame player, Plotly adapter, fast lanes), with node's built-in test runner.
+js-test: sysdeps
+	node --test tests/js/
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

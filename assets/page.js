@@ -1,309 +1,12 @@
-/* Clientside callbacks of the page (components/page.py, hero.py, svm.py).
- * Python computes every frame; these functions only pick one and merge it into a base figure
- * (l2page.apply is the twin of components.svm.apply_updates).  No math here. */
+/* The page's own clientside callbacks (components/page.py): start-up and the address bar (window.l2page).
+ *
+ * start: the one callback that runs as the page opens.  The figures come drawn with the page; this fits them to a
+ * phone's width (each figure's layout.meta.l2phone, computed in Python) and runs the sections' start-up tasks
+ * (components/startup.py: e.g. fetch a frame player's sets, the MNIST views' default answer), whose results reach
+ * Dash together.  writeUrl: the controls' values written into the address (history.replaceState, no reload). */
 (function () {
   "use strict";
   const NU = () => window.dash_clientside.no_update;
-  // Readout ids in the order of the callbacks' outputs (components/hero.py, components/svm.py).
-  const HERO_RO = ["ro-hero-lam", "ro-hero-err", "ro-hero-dadv", "ro-hero-theta"];
-  const SVM_RO = ["ro-svm-lam", "ro-svm-dadv", "ro-svm-err-train", "ro-svm-err-test", "ro-svm-theta", "ro-svm-wnorm",
-    "ro-svm-xdist", "ro-svm-ydist"];
-
-  const IMAGES = "images"; // key of the layout images' new sources in an update (components.svm.IMAGES_KEY)
-
-  function apply(base) {
-    // base: {data, layout}; further arguments: {traceIndex: {prop: value}, images: {index: source}} updates
-    // (null = none).
-    const data = base.data.slice();
-    // Plotly writes autorange results into the layout it is given: hand it a fresh copy.
-    const layout = JSON.parse(JSON.stringify(base.layout));
-    for (let a = 1; a < arguments.length; a++) {
-      const upd = arguments[a];
-      if (!upd) continue;
-      for (const key in upd) {
-        if (key === IMAGES) {
-          for (const i in upd[key]) layout.images[+i].source = upd[key][i];
-          continue;
-        }
-        const i = +key;
-        data[i] = Object.assign({}, data[i], upd[key]);
-      }
-    }
-    return {data: data, layout: layout};
-  }
-
-  function clampIndex(k, n) {
-    k = Math.round(+k);
-    if (!isFinite(k)) k = 0;
-    return Math.min(Math.max(k, 0), n - 1);
-  }
-
-  function triggered(prefix) {
-    const cc = window.dash_clientside.callback_context;
-    return !!(cc && cc.triggered && cc.triggered.some((t) => t.prop_id.startsWith(prefix)));
-  }
-
-  function drawDirect(id, base, updates) {
-    // Draw only the updated traces into the existing plot if it shows `base` (l2frames.draw, assets/frames.js):
-    // no figure clone, no React re-render, no diff of the whole figure per slider step.  False if it cannot.
-    const gd = document.querySelector("#" + id + " .js-plotly-plot");
-    if (!(gd && gd.__l2base === base && gd._fullLayout && window.Plotly)) return false;
-    const merged = {}, images = {};
-    for (const upd of updates) {
-      if (!upd) continue;
-      for (const key in upd) {
-        if (key === IMAGES) Object.assign(images, upd[key]);
-        else merged[key] = Object.assign(merged[key] || {}, upd[key]);
-      }
-    }
-    return window.l2frames.draw(id, merged, null, [base].concat(updates), images);
-  }
-
-  function show(id, base) {
-    // A frame of the figure already drawn: only what changed.  A new base figure (a new pair or loss): drawn
-    // with Plotly.react straight into the graph once dcc.Graph has drawn it, else through dcc.Graph.
-    const updates = Array.prototype.slice.call(arguments, 2);
-    if (drawDirect(id, base, updates)) return NU();
-    const gd = document.querySelector("#" + id + " .js-plotly-plot");
-    const fig = apply.apply(null, [base].concat(updates));
-    if (id in PHONE_FITS) PHONE_FITS[id](fig);
-    if (gd) {
-      gd.__l2base = base;
-      gd.__l2drawn = [base].concat(updates);
-      if (gd._fullLayout && window.Plotly && id !== "fig-hero") {
-        window.Plotly.react(gd, fig.data, fig.layout);
-        return NU();
-      }
-    }
-    return fig;
-  }
-
-  function texts(ids, values, figs) {
-    // Readouts are always written as text (no React round for a number); they also go through Dash when a
-    // figure does, so Dash's copy never holds an older text that a later equal value would fail to replace.
-    window.l2frames.setTexts(ids, values);
-    return figs.every((f) => f === NU()) ? ids.map(() => NU()) : values;
-  }
-
-  // The mirror view's picture depends on the sweep's base and on the chosen images (the mirror store):
-  // one identity object per (base, images) pair, so a new choice of image goes through dcc.Graph again.
-  const mirrorKeys = new WeakMap();
-  function mirrorKey(base, images) {
-    if (!images) return base;
-    let byImages = mirrorKeys.get(base);
-    if (!byImages) mirrorKeys.set(base, (byImages = new WeakMap()));
-    let key = byImages.get(images);
-    if (!key) byImages.set(images, (key = {data: base.data, layout: base.layout}));
-    return key;
-  }
-
-  function forget(ids) {
-    for (const id of ids) {
-      const gd = document.querySelector("#" + id + " .js-plotly-plot");
-      if (gd) gd.__l2base = null;
-    }
-  }
-
-  // The page comes with each view drawn by the server (components.hero.first_view, components.svm.first_views),
-  // its frame named in layout.meta.l2view; the frames follow.  A graph still showing that frame is taken as drawn
-  // from its base (so a step paints only what changes), instead of being drawn a second time.
-  function adopt(id, base, updates, matches) {
-    const gd = document.querySelector("#" + id + " .js-plotly-plot");
-    const view = gd && gd.layout && gd.layout.meta && gd.layout.meta.l2view;
-    if (!gd || gd.__l2base || !gd._fullLayout || !view || !matches(view)) return;
-    const ups = updates(view.k);
-    if (!ups) return;
-    gd.__l2base = base;
-    gd.__l2drawn = [base].concat(ups);
-  }
-
-  let heroWaiting = null; // a λ index asked for before the hero's frames arrived
-
-  function heroFrames(payload) {
-    return payload || window.l2frames.stored("store-hero") || null;
-  }
-
-  function adoptHero(payload) {
-    adopt("fig-hero", payload.base, (k) => (payload.frames[k] ? [payload.frames[k].upd] : null), () => true);
-  }
-
-  function hero(k, payload) {
-    payload = heroFrames(payload);
-    if (!payload) {
-      heroWaiting = k;
-      return [NU(), NU(), NU(), NU(), NU()];
-    }
-    heroWaiting = null;
-    if (payload.error) {
-      forget(["fig-hero"]);
-      return [payload.fig, "–", "–", "–", "–"];
-    }
-    adoptHero(payload);
-    const f = payload.frames[clampIndex(k, payload.frames.length)];
-    const fig = show("fig-hero", payload.base, f.upd);
-    return [fig].concat(texts(HERO_RO, f.ro, [fig])); // show() fitted it to a phone
-  }
-  if (window.l2frames) {
-    window.l2frames.onLoaded("store-hero", (payload) => {
-      if (heroWaiting !== null) window.l2frames.setFigure("fig-hero", hero(heroWaiting, payload)[0]);
-    });
-  }
-
-  function fitHero(fig) {
-    // On a phone the plane gets the whole width: the two mean-digit panels (subplots 2 and 3, their titles)
-    // are left out; the centroids i and j stay marked in the plane.  Layout only: the frames are the same.
-    if (window.innerWidth >= 600) return fig;
-    const L = fig.layout;
-    L.xaxis = Object.assign({}, L.xaxis, {domain: [0, 1]});
-    for (const ax of ["xaxis2", "yaxis2", "xaxis3", "yaxis3"]) {
-      if (L[ax]) L[ax] = Object.assign({}, L[ax], {visible: false});
-    }
-    L.annotations = [];
-    L.plot_bgcolor = "rgba(0, 0, 0, 0)"; // the hidden panels' backgrounds would cover part of the plane
-    L.margin = Object.assign({}, L.margin, {l: 48, r: 8});
-    L.legend = Object.assign({}, L.legend, {font: {size: 11}});
-    L.images = (L.images || []).map((im) => Object.assign({}, im, {visible: false})); // the mean digits
-    return fig;
-  }
-
-  function fitSvmLoss(fig) {
-    // F10 on a phone: its two panels one above the other instead of side by side (at 375 px side by side, the
-    // inner axis titles of the two panels run into each other).  Layout only: the frames are the same.  The graph's
-    // box grows to the new height in assets/mnist.css.
-    if (window.innerWidth >= 600 || !fig || !fig.layout) return fig;
-    const L = fig.layout;
-    const set = (ax, o) => {
-      if (L[ax]) L[ax] = Object.assign({}, L[ax], o);
-    };
-    L.height = 640;
-    set("xaxis", {domain: [0, 1]});
-    set("xaxis2", {domain: [0, 1]});
-    set("yaxis", {domain: [0.62, 1]});
-    set("yaxis3", {domain: [0, 0.36]});
-    return fig;
-  }
-
-  function fitSvmMirror(fig) {
-    // F12 on a phone: the plane's long title would run into the pictures' titles beside it; the caption says it.
-    if (window.innerWidth >= 600 || !fig || !fig.layout || !fig.layout.annotations) return fig;
-    fig.layout.annotations = fig.layout.annotations.map((a, i) => (i === 0 ? Object.assign({}, a, {visible: false}) : a));
-    return fig;
-  }
-
-  // Layout changes for a phone, applied to every figure drawn whole (the frames only change data).
-  const PHONE_FITS = {"fig-hero": fitHero, "fig-svm-loss": fitSvmLoss, "fig-svm-mirror": fitSvmMirror};
-
-  // Fast lanes (assets/frames.js): the same frames drawn as soon as the slider shows its new value, only when
-  // every graph of the slider can be drawn in place; the Dash callback that follows finds them drawn.
-  // The SVM stores the Dash callback last drew from: its lane draws only from those (a store that changed since, a
-  // new pair or loss, goes through the Dash callback first, never through a lane racing it).  The hero's frames
-  // never change once loaded.
-  let lastSvm = null;
-
-  function heroLane(k, payload) {
-    if (!payload) heroWaiting = k;
-    if (!payload || payload.error) return;
-    adoptHero(payload);
-    const f = payload.frames[clampIndex(k, payload.frames.length)];
-    if (drawDirect("fig-hero", payload.base, [f.upd])) window.l2frames.setTexts(HERO_RO, f.ro);
-  }
-
-  function svmLane(k, frames, mirror) {
-    if (!frames || frames.error || !lastSvm || frames !== lastSvm[0] || mirror !== lastSvm[1]) return;
-    const kk = clampIndex(k, frames.frames.length);
-    const fr = frames.frames[kk], b = frames.base;
-    const sameMirror = mirror && mirror.pair && mirror.pair[0] === frames.pair[0] &&
-      mirror.pair[1] === frames.pair[1] && mirror.loss === frames.loss;
-    if (!sameMirror) return;
-    const mf = mirror.frames[kk];
-    const ids = ["fig-svm-loss", "fig-svm-plane", "fig-svm-mirror"];
-    const bases = [b.loss, b.plane, mirrorKey(b.mirror, mirror.static)];
-    const ups = [[fr.loss], [fr.plane], [fr.mirror, mirror.static, mf.upd]];
-    const ready = ids.every((id, i) => {
-      const gd = document.querySelector("#" + id + " .js-plotly-plot");
-      return gd && gd.__l2base === bases[i] && gd._fullLayout;
-    });
-    if (!ready) return;
-    ids.forEach((id, i) => drawDirect(id, bases[i], ups[i]));
-    window.l2frames.setTexts(SVM_RO, fr.ro.concat(mf.ro));
-  }
-
-  function svm(k, frames, mirror, custom) {
-    lastSvm = [frames, mirror];
-    const nOut = 3 + 6 + 2 + 1;
-    const out = new Array(nOut).fill(NU());
-    if (!frames) return out;
-    if (frames.error) {
-      forget(["fig-svm-loss", "fig-svm-plane", "fig-svm-mirror"]);
-      const f = frames.figs;
-      return [f.loss, f.plane, f.mirror, "–", "–", "–", "–", "–", "–", "–", "–", NU()];
-    }
-    const slid = triggered("ctl-svm-lambda.");
-    const same = (o) => o && o.pair && o.pair[0] === frames.pair[0] && o.pair[1] === frames.pair[1] &&
-      o.loss === frames.loss;
-    const active = !slid && same(custom) && custom.frame;
-    const kk = clampIndex(k, frames.frames.length);
-    const fr = active ? custom.frame : frames.frames[kk];
-    let mf = null, mstatic = null;
-    if (same(mirror)) {
-      mstatic = mirror.static;
-      mf = active ? (mirror.custom_key === custom.key && mirror.custom ? mirror.custom : custom.mirror)
-                  : mirror.frames[kk];
-    }
-    const b = frames.base;
-    adoptSvm(frames, mirror);
-    const figs = [
-      show("fig-svm-loss", b.loss, fr.loss), show("fig-svm-plane", b.plane, fr.plane),
-      show("fig-svm-mirror", mirrorKey(b.mirror, mstatic), fr.mirror, mstatic, mf && mf.upd),
-    ];
-    return figs.concat(texts(SVM_RO, fr.ro.concat(mf ? mf.ro : ["–", "–"]), figs), [slid && custom ? null : NU()]);
-  }
-
-  function adoptSvm(frames, mirror) {
-    if (!mirror || !mirror.frames) return;
-    const b = frames.base;
-    const same = (view) => String(view.pair) === frames.pair.join("-") && view.loss === frames.loss &&
-      mirror.pair && mirror.pair.join("-") === frames.pair.join("-") && mirror.loss === frames.loss;
-    const at = (k, f) => (frames.frames[k] && mirror.frames[k] ? f(frames.frames[k], mirror.frames[k]) : null);
-    adopt("fig-svm-loss", b.loss, (k) => at(k, (fr) => [fr.loss]), same);
-    adopt("fig-svm-plane", b.plane, (k) => at(k, (fr) => [fr.plane]), same);
-    adopt("fig-svm-mirror", mirrorKey(b.mirror, mirror.static),
-      (k) => at(k, (fr, mf) => [fr.mirror, mirror.static, mf.upd]), same);
-  }
-
-  // A pair or loss change (components/svm.py): fetch the (pair, loss) answer file (every frame and the typical
-  // images' mirrors), which the browser's HTTP cache and every server process share.  With chosen images (an index
-  // or a test image) the server callback computes their mirrors instead (store-svm-pair-request).
-  let pairSeq = 0;
-  const answers = new Map(); // url → parsed answer, the last few (a pair seen again costs no download or parse)
-  const KEEP_ANSWERS = 6;
-
-  function isTypical(set, index) {
-    return (set === null || set === undefined || set === "train") && (index === null || index === undefined || index === "");
-  }
-
-  function failed(src, message) {
-    // The server's message figure (components.svm.message_figure) with this message, in all three views.
-    const fig = JSON.parse(JSON.stringify(src.message));
-    fig.layout.annotations[0].text = message;
-    return {frames: {error: message, figs: {loss: fig, plane: fig, mirror: fig}}, mirror: null, note: ""};
-  }
-
-  const inFlight = new Map(); // url → promise of its answer (a prefetch and the choice share one download)
-
-  function fetchAnswer(url) {
-    if (!inFlight.has(url)) {
-      const p = downloadAnswer(url);
-      inFlight.set(url, p);
-      p.then(() => inFlight.delete(url), () => inFlight.delete(url));
-    }
-    return inFlight.get(url);
-  }
-
-  function answerUrl(src, pair, loss) {
-    return src.url + "/" + encodeURIComponent(String(pair)) + "/" + encodeURIComponent(String(loss)) +
-      "?v=" + encodeURIComponent(String(src.v || ""));
-  }
 
   function prop(id, name) {
     const api = window.dash_component_api;
@@ -311,125 +14,38 @@
     return node && node.props ? node.props[name] : undefined;
   }
 
-  // The answer URL of the pair option under an event (an option of the pair list), or null.
-  function optionUrl(e) {
-    const opt = e.target && e.target.closest ? e.target.closest("[role=option]") : null;
-    const src = opt ? prop("store-svm-src", "data") : null;
-    const loss = prop("ctl-svm-loss", "value");
-    if (!src || !src.url || !loss) return null;
-    const label = opt.textContent.trim();
-    const hit = (prop("ctl-svm-pair", "options") || []).find((o) => o && o.label === label);
-    return hit ? answerUrl(src, hit.value, loss) : null; // null: an option of another dropdown
-  }
-
-  // A pointer on an option of the pair list (hovered, or pressed: the click follows ~0.1 s later) starts that
-  // pair's download, so the choice itself finds the answer in memory.
-  function prefetchOption(e) {
-    const url = optionUrl(e);
-    if (url && !answers.has(url)) fetchAnswer(url).catch(() => null);
-  }
-  document.addEventListener("pointerover", prefetchOption, true);
-  document.addEventListener("pointerdown", prefetchOption, true);
-
-  // The click that picks a pair whose answer is already in the page draws the three views in the click's own task
-  // (the list has not even closed yet), as the slider lanes do; the choice then reaches Dash as usual and loadPair
-  // finds them drawn.  Only for the typical images: chosen ones need the server's mirrors (loadPair).
-  function pickOption(e) {
-    const url = optionUrl(e);
-    const ans = url ? answers.get(url) : null;
-    if (!ans || !ans.frames || ans.frames.error) return;
-    const xy = ["x", "y"].map((w) => [prop("ctl-svm-" + w + "-set", "value"), prop("ctl-svm-" + w + "-index", "value")]);
-    if (!xy.every(([set, index]) => isTypical(set, index))) return;
-    pairSeq++; // an earlier choice still downloading must not draw over this one
-    try {
-      svm(prop("ctl-svm-lambda", "value"), ans.frames, ans.mirror, null);
-    } catch (err) {
-      console.warn("drawing the picked pair early failed; Dash will draw it:", err);
-    }
-  }
-  document.addEventListener("click", pickOption, true);
-
-  async function downloadAnswer(url) {
-    const r = await fetch(url, {credentials: "same-origin"});
-    let ans = null;
-    try {
-      ans = await r.json();
-    } catch (err) {
-      ans = null;
-    }
-    if (!ans || !ans.frames) throw new Error("the server answered " + r.status);
-    if (r.ok) {
-      answers.set(url, ans);
-      while (answers.size > KEEP_ANSWERS) answers.delete(answers.keys().next().value);
-    }
-    return ans; // a bad choice or a missing sweep: its frames say so in the three views
-  }
-
-  async function loadPair(pair, loss, xset, xi, yset, yi, src, k) {
-    const seq = ++pairSeq;
-    if (!(isTypical(xset, xi) && isTypical(yset, yi)) || !src || !src.url) {
-      return [NU(), NU(), NU(), {pair: pair, loss: loss, seq: seq}];
-    }
-    const url = answerUrl(src, pair, loss);
-    let ans = answers.get(url);
-    if (!ans) {
-      try {
-        ans = await fetchAnswer(url);
-      } catch (err) {
-        ans = failed(src, "The " + loss + " sweep of " + pair + " could not be loaded (" + err.message +
-          "). Choose it again in a moment.");
-      }
-    }
-    if (seq !== pairSeq) return [NU(), NU(), NU(), NU()]; // a later choice is on its way
-    // Draw the three views now; the stores then reach Dash, whose svm callback finds them drawn.
-    try {
-      svm(k, ans.frames, ans.mirror, null);
-    } catch (err) {
-      console.warn("drawing the new pair early failed; Dash will draw it:", err);
-    }
-    return [ans.frames, ans.mirror, ans.note || "", NU()];
-  }
-
-  // The page's start-up callback (components/page.py): the lazy stores' files (components.frames.frames_store) and
-  // the default (pair, loss) answer of the MNIST views, fetched once the page is up.  The figures are already drawn,
-  // so nothing waits for this; the stores reach Dash together, the SVM's only if no pair or loss was chosen
-  // meanwhile.  On a phone the hero and F10 are fitted to the width first.
-  function start(storeIds, args) {
-    fitForPhone();
-    const seq0 = pairSeq;
-    const stores = window.l2frames.loadAll(storeIds, args.slice(0, storeIds.length));
-    const src = args[storeIds.length];
-    const pair = prop("ctl-svm-pair", "value"), loss = prop("ctl-svm-loss", "value");
-    const answer = src && src.url && pair && loss ? defaultAnswer(src, answerUrl(src, pair, loss), pair, loss)
-      : Promise.resolve(null);
-    return Promise.all([stores, answer]).then(([out, ans]) => {
-      const fresh = ans && pairSeq === seq0;
-      return out.concat(fresh ? [ans.frames, ans.mirror] : [NU(), NU()]);
-    });
-  }
-
-  async function defaultAnswer(src, url, pair, loss) {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        return await fetchAnswer(url);
-      } catch (err) {
-        if (attempt) {
-          return failed(src, "The " + loss + " sweep of " + pair + " could not be loaded (" + err.message +
-            "), so the λ slider cannot move these views. Choose the pair again in a moment.");
-        }
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
-    return null;
-  }
-
   function fitForPhone() {
     // The figures the page came with, fitted to a phone's width (layout only; their meta keeps naming the frame).
-    if (window.innerWidth >= 600 || !window.dash_clientside.set_props) return;
-    for (const [id, fit] of Object.entries(PHONE_FITS)) {
-      const fig = prop(id, "figure");
-      if (fig && fig.layout) window.dash_clientside.set_props(id, {figure: fit(JSON.parse(JSON.stringify(fig)))});
+    if (!window.dash_clientside.set_props || !window.l2player) return;
+    for (const el of document.querySelectorAll(".dash-graph[id]")) {
+      const fig = prop(el.id, "figure");
+      const fit = fig && fig.layout ? window.l2player.fitted(fig) : fig;
+      if (fit !== fig) window.dash_clientside.set_props(el.id, {figure: fit});
     }
+  }
+
+  // tasks: [[function name, number of inputs, number of outputs, extra leading arguments]] in the order of the
+  // callback's inputs and outputs; each function returns (a promise of) its outputs.
+  function start(tasks, args) {
+    fitForPhone();
+    let at = 0;
+    const runs = tasks.map(([name, nIn, nOut, extra]) => {
+      const inputs = args.slice(at, at + nIn);
+      at += nIn;
+      const none = () => new Array(nOut).fill(NU());
+      const fn = name.split(".").reduce((o, k) => (o ? o[k] : undefined), window);
+      if (typeof fn !== "function") return Promise.resolve(none());
+      try {
+        return Promise.resolve(fn.apply(null, (extra || []).concat(inputs))).then((out) => out || none(), (err) => {
+          console.warn("start-up task " + name + " failed:", err);
+          return none();
+        });
+      } catch (err) {
+        console.warn("start-up task " + name + " failed:", err);
+        return Promise.resolve(none());
+      }
+    });
+    return Promise.all(runs).then((outs) => [].concat(...outs));
   }
 
   let pendingUrl = null, urlTimer = null;
@@ -458,7 +74,6 @@
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    l2page: {apply: apply, hero: hero, svm: svm, writeUrl: writeUrl, heroLane: heroLane, svmLane: svmLane,
-      loadPair: loadPair, start: start},
+    l2page: {start: start, writeUrl: writeUrl, prop: prop},
   });
 })();

@@ -8,7 +8,7 @@ benchmarks/results/latency.md (then run ``python benchmarks/collect.py``).
 Method.  A slider step is a real key press (ArrowLeft/Right on the focused slider thumb, which moves
 it one grid step exactly as a user's keyboard does).  Latency = from the keydown event's timestamp to
 the second requestAnimationFrame after Plotly's "drawn" event of every graph that slider drives
-(``plotly_afterplot`` after a replot, ``l2_painted`` after assets/frames.js set the new frame's paths, marker
+(``plotly_afterplot`` after a replot, ``l2_painted`` after assets/plotly_adapter.js set the new frame's paths, marker
 positions and pictures in the graph's SVG itself, ``plotly_animated`` after a zero-length Plotly.animate that redrew
 only the changed traces: both fire once the graph's SVG holds the new frame), i.e. until the new frame is on
 screen; the measure's floor is one frame (≈ 17 ms).  A pair
@@ -82,7 +82,7 @@ HARNESS = """
       const timer = setTimeout(() => { finished = true; resolve({error: 'timeout'}); }, timeoutMs);
       gds.forEach((gd) => {
         // Plotly's own "drawn" events: plotly_afterplot after a (re)plot, plotly_animated after a
-        // zero-length Plotly.animate that redrew only the changed traces (assets/frames.js).
+        // zero-length Plotly.animate that redrew only the changed traces (assets/plotly_adapter.js).
         const h = () => {
           gd.removeListener('plotly_afterplot', h);
           gd.removeListener('plotly_animated', h);
@@ -97,7 +97,7 @@ HARNESS = """
         };
         gd.on('plotly_afterplot', h);
         gd.on('plotly_animated', h);
-        gd.on('l2_painted', h); // assets/frames.js painted the frame into the SVG itself
+        gd.on('l2_painted', h); // assets/plotly_adapter.js painted the frame into the SVG itself
       });
     });
   };
@@ -178,7 +178,7 @@ def measure_slider(page, slider_id: str, graphs: list[str], samples: int) -> dic
 
 def shipped_pairs() -> list[str]:
     """The benchmark pairs whose hinge sweep loads (a missing one would only time an error message)."""
-    from models.sweeps import load_sweep
+    from store.sweeps import load_sweep
 
     ok = []
     for pair in PAIRS:
@@ -285,7 +285,7 @@ def report(res: dict, samples: int) -> str:
         f"Headless Chromium {res['chromium']} (software rendering, `--disable-gpu`), {platform.machine()}, "
         f"{samples} key presses per slider after 3 warm-up presses; rerun with `python benchmarks/latency.py --samples {samples} --loads {len(res['loads'])}`. "
         "Latency = keydown → second requestAnimationFrame after Plotly's drawn event (`plotly_afterplot`, or "
-        "`l2_painted` when assets/frames.js set the new frame in the graph's SVG itself, or `plotly_animated` for a "
+        "`l2_painted` when assets/plotly_adapter.js set the new frame in the graph's SVG itself, or `plotly_animated` for a "
         "zero-length animate that redraws only the changed traces) of every graph the slider "
         "drives (floor ≈ one frame, 17 ms). Reference: the original D3 article measured the same way on such a "
         "machine. The in-run reference is this machine's floor: keydown → two animation frames with no work "
@@ -298,7 +298,7 @@ def report(res: dict, samples: int) -> str:
         "pictures are set directly in the SVG (line and fill paths through the axes' own data→pixel maps, marker "
         "positions, image sources; Plotly redraws the same picture once the slider rests, for hover), anything "
         "else by a zero-length `Plotly.animate`, or `Plotly.react` where a heatmap or contour changes (toy mirror "
-        "pictures, ReLU toy) — with no Dash/React re-render (assets/frames.js).",
+        "pictures, ReLU toy) — with no Dash/React re-render (assets/lanes.js, player.js, plotly_adapter.js).",
         "",
         "| control | graphs | p50 (ms) | p95 (ms) | goal p95 | original p95 | ratio p95 / original | p95 / floor p95 |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",

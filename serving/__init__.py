@@ -56,13 +56,3 @@ def install(app) -> None:
     routes.install_routes(server)
     static.cache_layout(app)
     health.ARTIFACTS.get()  # start the first check now, in the background
-
-
-def __getattr__(name: str):  # shim: removed at integration
-    """``serving.check_update_payload`` (tests/test_callback_inputs.py, stream R2's) now lives in serving.payload;
-    looked up lazily so that importing this package stays light."""
-    if name == "check_update_payload":
-        from serving.payload import check_update_payload
-
-        return check_update_payload
-    raise AttributeError(f"module 'serving' has no attribute {name!r}")

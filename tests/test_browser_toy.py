@@ -7,8 +7,16 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-MY_FIGURES = ["fig-toy-space", "fig-toy-classes", "fig-toy-lines", "fig-toy-mirror", "fig-toy-noisy",
-              "fig-loss-scaling", "fig-dadv-geometry", "fig-nn-toy"]
+MY_FIGURES = [
+    "fig-toy-space",
+    "fig-toy-classes",
+    "fig-toy-lines",
+    "fig-toy-mirror",
+    "fig-toy-noisy",
+    "fig-loss-scaling",
+    "fig-dadv-geometry",
+    "fig-nn-toy",
+]
 # (slider, figure, readout that must change)
 SLIDERS = [
     ("ctl-toy-a", "fig-toy-space", "ro-toy-space-a"),
@@ -38,7 +46,8 @@ def test_figures_paint_and_equations_render(live_server, page):
     assert page.locator("#toy math").count() > 5 and page.locator("#linear math").count() > 5
     assert page.locator("#linear math[display=block]").count() >= 4
     assert page.evaluate("() => document.querySelector('#linear mfrac').namespaceURI") == (
-        "http://www.w3.org/1998/Math/MathML")
+        "http://www.w3.org/1998/Math/MathML"
+    )
     assert page.locator("code.tex, mjx-container").count() == 0
     for sec in ("intro", "toy", "linear", "neural", "closing"):
         text = page.inner_text(f"#{sec}")
@@ -68,9 +77,11 @@ def test_every_slider_moves_its_figure_and_readouts(live_server, page):
             page.keyboard.press("ArrowRight")
         try:
             page.wait_for_function(
-                "([ro, old]) => document.getElementById(ro).innerText !== old", arg=[ro, before_ro], timeout=30_000)
-            page.wait_for_function(f"([id, old]) => ({FINGERPRINT_JS})(id) !== old", arg=[fid, before_fig],
-                                   timeout=30_000)
+                "([ro, old]) => document.getElementById(ro).innerText !== old", arg=[ro, before_ro], timeout=30_000
+            )
+            page.wait_for_function(
+                f"([id, old]) => ({FINGERPRINT_JS})(id) !== old", arg=[fid, before_fig], timeout=30_000
+            )
         except Exception as exc:
             raise AssertionError(f"{ctl} did not update {ro} / {fid}: {exc}; problems: {page.problems}") from exc
     assert page.problems == []

@@ -14,8 +14,8 @@ from dash import Output
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
-import serving
 from components import lenet, page
+from serving.payload import check_update_payload
 
 BAD_INDICES = [math.inf, -math.inf, math.nan, 1e308, -(10**30), 10**30, -1, 0.5, "7", "inf", None, True, [], {}, [1, 2]]
 BAD_DRAWINGS = [
@@ -35,8 +35,11 @@ BAD_DRAWINGS = [
 
 
 def _triggered(prop_id: str) -> None:
-    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": 1}], inputs_list=[],
-                                    states_list=[], outputs_list=[]))
+    context_value.set(
+        AttributeDict(
+            triggered_inputs=[{"prop_id": prop_id, "value": 1}], inputs_list=[], states_list=[], outputs_list=[]
+        )
+    )
 
 
 @pytest.mark.parametrize("index", BAD_INDICES, ids=repr)
@@ -78,8 +81,21 @@ def test_lenet_attack_poll_bad_job(job):
     assert len(out) == 5
 
 
-@pytest.mark.parametrize("search", [None, 5, [], "?", "?lnidx=inf", "?lnidx=1e999", "?xi=-1&yi=nan",
-                                    "?lam=" + "9" * 500, "?" + "a=b&" * 1000, "?%ff%fe=\x00"])
+@pytest.mark.parametrize(
+    "search",
+    [
+        None,
+        5,
+        [],
+        "?",
+        "?lnidx=inf",
+        "?lnidx=1e999",
+        "?xi=-1&yi=nan",
+        "?lam=" + "9" * 500,
+        "?" + "a=b&" * 1000,
+        "?%ff%fe=\x00",
+    ],
+)
 def test_restore_from_url_never_raises(search):
     values, problems = page.parse_query(search)
     assert isinstance(values, dict) and isinstance(problems, list)
@@ -92,22 +108,23 @@ def test_restore_outputs_of_wrong_length_are_refused():
     cb = {"inputs": [{"id": "url", "property": "search"}], "state": [], "output": spec}
     refs = [{"id": o.component_id, "property": o.component_property} for o in spec]
     base = {"output": "cb", "inputs": [{"id": "url", "property": "search", "value": "?"}], "changedPropIds": []}
-    assert serving.check_update_payload({**base, "outputs": refs}, {"cb": cb}) == ""
+    assert check_update_payload({**base, "outputs": refs}, {"cb": cb}) == ""
     for bad in (refs[:-1], refs + refs[:1], [], None, refs[::-1], [{**r, "id": "nope"} for r in refs]):
         body = {**base, "outputs": bad}
-        assert serving.check_update_payload(body, {"cb": cb}), f"outputs {str(bad)[:80]} accepted"
+        assert check_update_payload(body, {"cb": cb}), f"outputs {str(bad)[:80]} accepted"
 
 
 @pytest.mark.parametrize("index", [i for i in BAD_INDICES if i != "7"] + [2**63, "²", "-1e999"], ids=repr)
 def test_svm_image_index_falls_back_with_a_note(index):
-    from components import svm
+    from views import answers
+    from views.sweep_grid import sweep_grid
 
     try:
-        svm.grid(3, 5, "hinge")
+        sweep_grid(3, 5, "hinge")
     except Exception:  # noqa: BLE001
         pytest.skip("the 3-5 hinge sweep is not available here")
     for args in (("train", index, "train", 0), ("test", 0, "test", index)):
-        out, note = svm.mirror_payload("3-5", "hinge", *args, None)
+        _, out, note = answers.layers_for("3-5", "hinge", *args)
         assert out["frames"]
         if index is not None:
             assert note, f"index {index!r} accepted silently"
@@ -115,10 +132,13 @@ def test_svm_image_index_falls_back_with_a_note(index):
 
 def test_single_output_spec_must_match():
     """Single-output callbacks (e.g. the SVM random-image buttons → ctl-svm-x-index): Dash 500s otherwise."""
-    cb = {"inputs": [{"id": "ctl-svm-x-random", "property": "n_clicks"}], "state": [],
-          "output": Output("ctl-svm-x-index", "value")}
+    cb = {
+        "inputs": [{"id": "ctl-svm-x-random", "property": "n_clicks"}],
+        "state": [],
+        "output": Output("ctl-svm-x-index", "value"),
+    }
     base = {"output": "cb", "inputs": [{"id": "ctl-svm-x-random", "property": "n_clicks", "value": 1}]}
     good = {"id": "ctl-svm-x-index", "property": "value"}
-    assert serving.check_update_payload({**base, "outputs": good}, {"cb": cb}) == ""
+    assert check_update_payload({**base, "outputs": good}, {"cb": cb}) == ""
     for bad in ([good], [], None, {"id": "nope", "property": "value"}, {"id": "ctl-svm-x-index", "property": "x"}):
-        assert serving.check_update_payload({**base, "outputs": bad}, {"cb": cb}), f"outputs {bad!r} accepted"
+        assert check_update_payload({**base, "outputs": bad}, {"cb": cb}), f"outputs {bad!r} accepted"

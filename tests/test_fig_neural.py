@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components import mnist_data as md
-from components import neural
+from components import neural as neural_section
 from models import relu_toy
+from views import frames as F
+from views import neural
+from views import pictures as md
 
 
 def test_input_gradients_match_finite_differences():
@@ -89,7 +91,8 @@ def test_nn_figure_and_readouts():
 
 
 def test_payload_readouts_decrease_along_slider():
-    payload = neural.nn_payload()
+    payload = neural.nn_frame_set()
+    F.validate(payload)
     assert payload["values"] == [float(v) for v in relu_toy.DECAY_EXPONENTS]
     grads = [float(f["readouts"][2]) for f in payload["frames"]]
     assert grads[0] > grads[-1]
@@ -98,11 +101,11 @@ def test_payload_readouts_decrease_along_slider():
 @pytest.mark.parametrize("bad", ["0", "-6", "abc", "nan", "-inf"])
 def test_parse_decay_rejects(bad):
     with pytest.raises(ValueError):
-        neural.parse_decay_exponent(bad)
+        neural_section.parse_decay_exponent(bad)
 
 
 def test_parse_decay_snaps():
-    assert neural.parse_decay_exponent("-2.6") == pytest.approx(-2.5)
+    assert neural_section.parse_decay_exponent("-2.6") == pytest.approx(-2.5)
 
 
 def test_zero_contour_lies_on_the_boundary_and_is_one_curve_per_component():
@@ -131,4 +134,3 @@ def test_boundary_of_the_figure_is_the_zero_contour():
     xs, ys = neural.zero_contour(axis, frames[0].score_grid)
     assert list(line.x) == xs and list(line.y) == ys
     assert line.name == "boundary s = 0" and line.mode == "lines"
-

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from models import config, geometry
-from models.mnist import pair_data
+from models import conventions, geometry
 from models.sweeps import Sweep
+from store.mnist import pair_data
 from tests.conftest import ROOT, free_port, wait_http
 
 EDGES = np.linspace(-8.0, 8.0, 81)
@@ -34,7 +34,7 @@ def fake_sweep(a: int = 2, b: int = 3, loss: str = "hinge") -> Sweep:
     n = len(y)
     evals, evecs = np.linalg.eigh(Xc.T @ Xc / n)
     proj = evecs.T @ (Xc.T @ yc / n)
-    lam = config.LAMBDAS
+    lam = conventions.LAMBDAS
     W = np.stack([evecs @ (proj / (evals + lm)) for lm in lam])
     bias = y.mean() - W @ mu
     i, j = geometry.class_centroids(X, y)
@@ -72,16 +72,16 @@ def serve() -> None:
     """Run the app with this test double as the sweep loader (for browser tests when no sweep is shipped)."""
     import runpy
 
-    import models.sweeps
+    import store.sweeps
 
-    models.sweeps.load_sweep = lambda a, b, loss, folder=None: fake_sweep(a, b, loss)
+    store.sweeps.load_sweep = lambda a, b, loss, folder=None: fake_sweep(a, b, loss)
     runpy.run_path(str(Path(__file__).resolve().parents[1] / "app.py"), run_name="__main__")
 
 
 def sweeps_shipped() -> bool:
     """True when the real sweeps the browser tests use (2 vs 3 and 0 vs 1, both losses) load."""
     try:
-        from models.sweeps import load_sweep
+        from store.sweeps import load_sweep
 
         for a, b in ((2, 3), (0, 1)):
             load_sweep(a, b, "hinge")

@@ -7,8 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from components import frames
-from components import linear_theory as lt
+from components import linear_theory as lt_section
+from models.losses import scaled_loss
+from views import frames
+from views import theory as lt
 
 
 @pytest.fixture
@@ -16,29 +18,34 @@ def hist():
     """A small, fixed histogram of y·d(x) (not made-up physics: only the builders' arithmetic is tested)."""
     edges = np.linspace(-2.0, 5.0, 36)
     centres = 0.5 * (edges[:-1] + edges[1:])
-    return {"edges": edges, "I": np.round(80 * np.exp(-((centres - 1.2) ** 2))), "J": np.round(60 * np.exp(-((centres - 1.6) ** 2))),
-            "w_norm": 2.0, "lam": 1e-2}
+    return {
+        "edges": edges,
+        "I": np.round(80 * np.exp(-((centres - 1.2) ** 2))),
+        "J": np.round(60 * np.exp(-((centres - 1.6) ** 2))),
+        "w_norm": 2.0,
+        "lam": 1e-2,
+    }
 
 
 def test_scaled_losses():
     z = np.array([-1.0, -0.1, 0.0, 0.1, 1.0, 3.0])
     for wn in (0.1, 1.0, 30.0):
-        np.testing.assert_array_equal(lt.scaled_loss("0-1", z, wn), (z < 0).astype(float))  # invariant to ‖w‖
-        assert lt.scaled_loss("hinge", np.array([1.0 / wn]), wn)[0] == pytest.approx(0.0)  # zero from z = 1/‖w‖ on
-        assert lt.scaled_loss("softplus", np.array([0.0]), wn)[0] == pytest.approx(math.log(2))
+        np.testing.assert_array_equal(scaled_loss("0-1", z, wn), (z < 0).astype(float))  # invariant to ‖w‖
+        assert scaled_loss("hinge", np.array([1.0 / wn]), wn)[0] == pytest.approx(0.0)  # zero from z = 1/‖w‖ on
+        assert scaled_loss("softplus", np.array([0.0]), wn)[0] == pytest.approx(math.log(2))
     with pytest.raises(ValueError):
-        lt.scaled_loss("square", z, 1.0)
+        scaled_loss("square", z, 1.0)
 
 
 def test_small_and_large_wnorm_approximations():
     z = np.linspace(-1, 1, 11)
     wn = 1e-3  # small ‖w‖: f ≈ α − β ‖w‖ z with (1, 1) hinge and (ln 2, ½) softplus
-    np.testing.assert_allclose(lt.scaled_loss("hinge", z, wn), 1 - wn * z, atol=1e-9)
-    np.testing.assert_allclose(lt.scaled_loss("softplus", z, wn), math.log(2) - 0.5 * wn * z, atol=1e-6)
+    np.testing.assert_allclose(scaled_loss("hinge", z, wn), 1 - wn * z, atol=1e-9)
+    np.testing.assert_allclose(scaled_loss("softplus", z, wn), math.log(2) - 0.5 * wn * z, atol=1e-6)
     wn = 1e3  # large ‖w‖: both ≈ ‖w‖ max(−z, 0)
     zz = np.array([-0.5, -0.1, 0.2, 0.5])
     for name in ("hinge", "softplus"):
-        np.testing.assert_allclose(lt.scaled_loss(name, zz, wn) / wn, np.maximum(-zz, 0), atol=2e-3)
+        np.testing.assert_allclose(scaled_loss(name, zz, wn) / wn, np.maximum(-zz, 0), atol=2e-3)
 
 
 def test_loss_scaling_figure(hist):
@@ -66,7 +73,7 @@ def test_loss_scaling_without_data_still_draws_losses():
 
 
 def test_zero_one_loss_invariant_hinge_and_softplus_not(hist):
-    means = [lt.mean_losses(hist, wn) for wn in 10.0 ** lt.WNORM_EXPONENTS]
+    means = [lt.mean_losses(hist, wn) for wn in 10.0**lt.WNORM_EXPONENTS]
     zero_one = {m["0-1"] for m in means}
     assert len(zero_one) == 1
     hinges = [m["hinge"] for m in means]
@@ -111,21 +118,22 @@ def test_dadv_decreases_like_cos_theta_and_errors_grow():
 
 
 def test_dadv_frames_readouts():
-    payload = lt.dadv_payload()
+    payload = lt.dadv_frames()
+    frames.validate(payload)
     assert len(payload["frames"]) == 100
     for fr in payload["frames"][::11]:
         _, measured, formula, _, _ = fr["readouts"]
         assert measured == formula
-    fig, ro = frames.apply_frame(payload, 30.0)
+    ro = frames.readouts_at(30.0, payload)
     assert ro[0] == "29.7°"  # nearest grid angle (0.9° steps)
 
 
 @pytest.mark.parametrize("bad", ["2", "-1.6", "x", "nan", ""])
 def test_parse_wnorm_rejects(bad):
     with pytest.raises(ValueError):
-        lt.parse_wnorm_exponent(bad)
+        lt_section.parse_wnorm_exponent(bad)
 
 
 def test_parse_wnorm_accepts():
-    assert lt.parse_wnorm_exponent("0.52") == pytest.approx(0.5)
-    assert lt.parse_wnorm_exponent("-1.5") == pytest.approx(-1.5)
+    assert lt_section.parse_wnorm_exponent("0.52") == pytest.approx(0.5)
+    assert lt_section.parse_wnorm_exponent("-1.5") == pytest.approx(-1.5)

@@ -7,8 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from components import frames, toy
-from components import mnist_data as md
+from components import toy as toy_section
+from views import frames, toy, toy_training
+from views import pictures as md
+from views.figure_frames import figure_frames, plain
 
 
 def _trace(fig, name):
@@ -87,74 +89,101 @@ def test_lines_figure_boundary_is_perpendicular_to_w_theta():
 
 
 def test_frames_payload_round_trip_reproduces_every_frame():
-    payload = toy.lines_payload()
+    payload = toy.lines_frames()
+    frames.validate(payload)
     assert len(payload["values"]) == 100 and payload["values"][-1] == pytest.approx(89.1)
     for k in (0, 37, 99):
-        fig, ro = frames.apply_frame(payload, payload["values"][k])
-        expected = frames._plain(toy.make_toy_lines(math.radians(payload["values"][k])))
+        fig, ro = (
+            frames.figure_at(payload["values"][k], toy.LINES_ID, payload),
+            frames.readouts_at(payload["values"][k], payload),
+        )
+        expected = plain(toy.make_toy_lines(math.radians(payload["values"][k])))
         assert fig["data"] == expected["data"]
         assert ro[0].startswith(f"{payload['values'][k]:.1f}°")
     # off-grid and junk values: nearest frame, or nothing
-    assert frames.apply_frame(payload, 1000)[1] == payload["frames"][-1]["readouts"]
-    assert frames.apply_frame(payload, None) is None
-    assert frames.apply_frame(payload, "nan") is None
-    assert frames.apply_frame(payload, "abc") is None
+    assert frames.readouts_at(1000, payload) == payload["frames"][-1]["readouts"]
+    assert frames.compose(None, payload) is None
+    assert frames.compose("nan", payload) is None
+    assert frames.compose("abc", payload) is None
 
 
 def test_frames_payload_rejects_mismatched_frames():
     with pytest.raises(ValueError):
-        frames.frames_payload([0, 1], [toy.make_toy_lines(0.1)], [["a"], ["b"]])
+        frames.from_figures([0, 1], {"f": [plain(toy.make_toy_lines(0.1))]}, ["r"], [["a"], ["b"]])
     with pytest.raises(ValueError):
-        frames.frames_payload([0, 1], [toy.make_toy_lines(0.1), toy.make_toy_classes()], [["a"], ["b"]])
+        frames.from_figures(
+            [0, 1], {"f": [plain(toy.make_toy_lines(0.1)), plain(toy.make_toy_classes())]}, ["r"], [["a"], ["b"]]
+        )
 
 
 def test_mirror_frames_readouts_follow_theta():
-    payload = toy.mirror_payload()
+    payload = toy.mirror_frames()
+    frames.validate(payload)
     dists = [float(f["readouts"][2]) for f in payload["frames"]]
     assert dists[0] == pytest.approx(1.6, abs=1e-3)
     assert all(a >= b for a, b in zip(dists, dists[1:], strict=False))  # shrinks as θ grows
     assert dists[-1] < 0.03
 
 
-@pytest.mark.parametrize("parse,good,expected", [
-    (toy.parse_unit_coordinate, "0.33", 0.35), (toy.parse_unit_coordinate, "-1", -1.0),
-    (toy.parse_theta_deg, "45", 45.0), (toy.parse_theta_deg, "89.1", 89.1), (toy.parse_theta_deg, "0.4", 0.0),
-    (toy.parse_noisy_exponent, "-2", -2.0), (toy.parse_noisy_exponent, "-1.1", -1.0),
-])
+@pytest.mark.parametrize(
+    "parse,good,expected",
+    [
+        (toy_section.parse_unit_coordinate, "0.33", 0.35),
+        (toy_section.parse_unit_coordinate, "-1", -1.0),
+        (toy_section.parse_theta_deg, "45", 45.0),
+        (toy_section.parse_theta_deg, "89.1", 89.1),
+        (toy_section.parse_theta_deg, "0.4", 0.0),
+        (toy_section.parse_noisy_exponent, "-2", -2.0),
+        (toy_section.parse_noisy_exponent, "-1.1", -1.0),
+    ],
+)
 def test_parsers_accept_and_snap(parse, good, expected):
     assert parse(good) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("parse,bad", [
-    (toy.parse_unit_coordinate, "1.5"), (toy.parse_unit_coordinate, "x"), (toy.parse_unit_coordinate, "nan"),
-    (toy.parse_theta_deg, "90"), (toy.parse_theta_deg, "-1"), (toy.parse_theta_deg, ""),
-    (toy.parse_noisy_exponent, "0.5"), (toy.parse_noisy_exponent, "inf"), (toy.parse_noisy_exponent, "1e999"),
-])
+@pytest.mark.parametrize(
+    "parse,bad",
+    [
+        (toy_section.parse_unit_coordinate, "1.5"),
+        (toy_section.parse_unit_coordinate, "x"),
+        (toy_section.parse_unit_coordinate, "nan"),
+        (toy_section.parse_theta_deg, "90"),
+        (toy_section.parse_theta_deg, "-1"),
+        (toy_section.parse_theta_deg, ""),
+        (toy_section.parse_noisy_exponent, "0.5"),
+        (toy_section.parse_noisy_exponent, "inf"),
+        (toy_section.parse_noisy_exponent, "1e999"),
+    ],
+)
 def test_parsers_reject_bad_input(parse, bad):
     with pytest.raises(ValueError):
         parse(bad)
 
 
 def test_url_state_names_the_controls():
-    ids = {spec[0] for spec in toy.URL_STATE.values()}
+    ids = {spec[0] for spec in toy_section.URL_STATE.values()}
     assert {"ctl-toy-theta", "ctl-mirror-theta", "ctl-noisy-lambda", "ctl-toy-a", "ctl-toy-b"} <= ids
 
 
 # ---- F7: real training (needs models.toy, the linear engine's exact toy solver)
 
+
 def test_noisy_point_fitted_at_small_lambda_ignored_at_large_lambda():
-    pytest.importorskip("models.toy")
-    data = toy.noisy_fits()
+    toy_model = pytest.importorskip("models.toy")
+    data = toy_training.noisy_fits()
     assert data is not None
-    p = toy.P_NOISY
+    p = toy_model.P_NOISY
     for loss in ("hinge", "logistic"):
         w_small, b_small = data["fits"][loss][0]
         w_large, b_large = data["fits"][loss][-1]
         assert float(p @ w_small + b_small) < 0, f"{loss}: p should be on the I side at λ = 1e-4"
         assert float(p @ w_large + b_large) > 0, f"{loss}: p should be given up at λ = 0.1"
-        assert toy._angle_to_axis(w_small) > toy._angle_to_axis(w_large) + 0.25  # the tilt really changes
-    ro_small = toy.noisy_readouts(data, 0)
-    assert "p → I" in ro_small[1] and "p → J" in toy.noisy_readouts(data, len(toy.NOISY_EXPONENTS) - 1)[1]
+        assert toy_training.tilt(w_small) > toy_training.tilt(w_large) + 0.25  # the tilt really changes
+    ro_small = toy_training.noisy_readouts(data, 0)
+    assert (
+        "p → I" in ro_small[1]
+        and "p → J" in toy_training.noisy_readouts(data, len(toy_training.NOISY_EXPONENTS) - 1)[1]
+    )
 
 
 @pytest.mark.parametrize("loss", ["hinge", "logistic"])
@@ -193,9 +222,20 @@ def _ids(component) -> set[str]:
 
 
 def test_toy_layout_has_every_stable_id():
-    ids = _ids(toy.layout())
-    assert {"fig-toy-space", "fig-toy-classes", "fig-toy-lines", "fig-toy-mirror", "fig-toy-noisy", "ctl-toy-theta",
-            "ctl-mirror-theta", "ctl-noisy-lambda", "ctl-toy-a", "ctl-toy-b", "fig-toy-noisy-frames"} <= ids
+    ids = _ids(toy_section.layout())
+    assert {
+        "fig-toy-space",
+        "fig-toy-classes",
+        "fig-toy-lines",
+        "fig-toy-mirror",
+        "fig-toy-noisy",
+        "ctl-toy-theta",
+        "ctl-mirror-theta",
+        "ctl-noisy-lambda",
+        "ctl-toy-a",
+        "ctl-toy-b",
+        "fig-toy-noisy-frames",
+    } <= ids
 
 
 def test_every_citation_and_footnote_anchor_exists():
@@ -204,7 +244,7 @@ def test_every_citation_and_footnote_anchor_exists():
     from components import closing, intro, linear_theory, neural
 
     ids = _ids(closing.layout())
-    text = "".join(open(m.__file__).read() for m in (intro, toy, linear_theory, neural, closing))
+    text = "".join(open(m.__file__).read() for m in (intro, toy_section, linear_theory, neural, closing))
     anchors = set(re.findall(r"\]\(#((?:ref|fn)-[a-z0-9-]+)\)", text))
     assert len(anchors) >= 10
     assert anchors <= ids, f"dangling anchors: {anchors - ids}"
@@ -214,30 +254,35 @@ def test_every_citation_and_footnote_anchor_exists():
 
 
 def test_cached_payload_survives_a_corrupt_cache_file(tmp_path, monkeypatch):
-    from models import config
+    import settings
+    from store import cache
 
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
-    monkeypatch.setattr(frames, "_MEMO", {})
+    monkeypatch.setenv("L2_CACHE_DIR", str(tmp_path))
+    settings.reload()
+    cache.forget()
     calls = []
 
-    def build():
+    def make(k):
         calls.append(1)
-        return frames.frames_payload([0.0], [toy.make_toy_lines(0.2)], [["x"]])
+        return toy.make_toy_lines(0.2)
 
-    first = frames.cached_payload("t", "k", build)
+    def cached():
+        return figure_frames("t", "k", toy.LINES_ID, [0.0], make, lambda k: ["x"], ["ro-x"])
+
+    first = cached()
     (path,) = list((tmp_path / "frames").iterdir())
     path.write_text("{ not json")
-    monkeypatch.setattr(frames, "_MEMO", {})
-    second = frames.cached_payload("t", "k", build)
+    cache.forget()
+    second = cached()
     assert first == second and len(calls) == 2
-    monkeypatch.setattr(frames, "_MEMO", {})
-    assert frames.cached_payload("t", "k", build) == first and len(calls) == 2  # now read from disk
+    cache.forget()
+    assert cached() == first and len(calls) == 2  # now read from disk
 
 
 def test_noisy_figure_draws_trained_boundaries_and_margins():
-    data = toy.noisy_fits()
+    data = toy_training.noisy_fits()
     k = 3
-    fig = toy.make_toy_noisy(data, k)
+    fig = toy_training.make_toy_noisy(data, k)
     w, b = data["fits"]["hinge"][k]
     margins = [t for t in fig.data if t.name == "hinge margin (s = ±1)"]
     assert len(margins) == 2
@@ -267,7 +312,13 @@ def test_figures_lay_out_once_without_automargin():
         assert "automargin" not in str(full["template"]["layout"])
     assert common.base_layout(go.Figure()).layout.margin.b == 58
     # frames built with another common.py (template, margins) are never reused from the cache
-    assert common.__file__.endswith("common.py") and frames._OWN_SOURCE.endswith(open(common.__file__, "rb").read())
+    # frames built with another views/style.py (template, margins: what common.base_layout is) are never reused
+    from store.cache import source_digest
+    from views import figure_frames as ff
+    from views import style
+
+    assert common.base_layout is style.base_layout and style.__file__.endswith("style.py")
+    assert ff.frames_key() == source_digest(ff.__file__, frames.__file__, style.__file__)
 
 
 def test_class_examples_are_pictures_of_their_images():

@@ -290,7 +290,7 @@ def test_gunicorn_entry_point(tmp_path):
         assert len(list((tmp_path / "c" / "svm").glob("*/2-3-*.json.gz"))) == 2
         ans = httpx.get(f"{base}/svm-data/2-3/hinge", timeout=60, headers={"accept-encoding": "gzip"})
         assert ans.status_code == 200 and ans.headers["content-encoding"] == "gzip"
-        assert ans.json()["frames"]["pair"] == [2, 3] and ans.headers["cache-control"] == "no-store"  # no ?v=
+        assert ans.json()["frames"]["key"]["pair"] == "2-3" and ans.headers["cache-control"] == "no-store"  # no ?v=
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
         workers = [int(p) for p in children if b"warm-answers" not in Path(f"/proc/{p}/cmdline").read_bytes()]
         assert len(workers) == 2
@@ -371,21 +371,22 @@ def test_recompute_job_validates_its_params():
 
 def test_svm_answer_route_serves_versioned_gzip_files(tmp_path, monkeypatch):
     """/svm-data/<pair>/<loss>: the answer file as gzip (or plain), cacheable only under its current version."""
-    from components import svm
-    from models import config  # shim: removed at integration (components.svm's answer cache reads it)
+    import settings
+    from views import answers
 
-    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    monkeypatch.setenv("L2_CACHE_DIR", str(tmp_path))
+    settings.reload()
     monkeypatch.setattr(
-        svm,
-        "answer_gz",
+        answers,
+        "answer",
         lambda pair, loss: (
-            (200, gzip.compress(b'{"frames": {"pair": [2, 3]}}'))
+            answers.Answer("ok", gzip.compress(b'{"frames": {"pair": [2, 3]}}'))
             if pair == "2-3"
-            else (400, gzip.compress(b'{"frames": {"error": "Invalid choice"}}'))
+            else answers.Answer("bad-choice", gzip.compress(b'{"frames": {"error": "Invalid choice"}}'))
         ),
     )
     client = _tiny_app().server.test_client()
-    key = svm.answer_key()
+    key = answers.answer_key()
     r = client.get(f"/svm-data/2-3/hinge?v={key}", headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and r.headers["Content-Encoding"] == "gzip"
     assert "immutable" in r.headers["Cache-Control"] and r.headers["Content-Type"].startswith("application/json")
@@ -420,22 +421,20 @@ def test_warm_answers_cli_builds_once_and_one_warmer_at_a_time(tmp_path):
 
 
 def test_frames_files_are_served_content_addressed(monkeypatch):
-    """frames_store: the page carries an empty store and the address of its frames, a gzipped JSON file."""
-    from components import frames
+    """A published frame set: the page carries the address of its frames, a gzipped JSON file named by content."""
+    from views import frames
 
-    div = frames.frames_store("t-frames", {"values": [0.0], "base": {"data": [], "layout": {}}, "frames": []})
-    store, src = div.children
-    assert store.id == "t-frames" and getattr(store, "data", None) is None
-    name = src.data.rsplit("/", 1)[1]
-    assert src.data.startswith("/frames-data/t-frames-") and name.endswith(".json")
+    url = frames.publish("t-frames", {"schema": 1, "values": [0.0], "views": {}, "readouts": [], "frames": []})
+    name = url.rsplit("/", 1)[1]
+    assert url.startswith("/frames-data/t-frames-") and name.endswith(".json")
     client = _tiny_app().server.test_client()
-    r = client.get(src.data, headers={"Accept-Encoding": "gzip"})
+    r = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert (
         r.status_code == 200 and r.headers["Content-Encoding"] == "gzip" and "immutable" in r.headers["Cache-Control"]
     )
-    assert gzip.decompress(r.data) == b'{"values":[0.0],"base":{"data":[],"layout":{}},"frames":[]}'
+    assert gzip.decompress(r.data) == b'{"schema":1,"values":[0.0],"views":{},"readouts":[],"frames":[]}'
     # new frames for the same store replace the old file; unknown names are a 404 with a message, not a crash
-    frames.frames_store("t-frames", {"values": [1.0], "base": {"data": [], "layout": {}}, "frames": []})
+    frames.publish("t-frames", {"schema": 1, "values": [1.0], "views": {}, "readouts": [], "frames": []})
     assert frames.frames_file(name) is None
     monkeypatch.setattr("components.page.layout", lambda: None)
     missing = client.get("/frames-data/t-frames-0000.json", headers={"Accept": "application/json"})
@@ -470,19 +469,19 @@ def test_static_scripts_are_gzipped_once_and_revalidate():
     serving.install(app)
     hook = next(f for f in app.server.after_request_funcs[None] if isinstance(f, serving.static.StaticGzip))
     client = app.server.test_client()
-    src = (ROOT / "assets" / "frames.js").read_bytes()
-    first = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip, br"})
+    src = (ROOT / "assets" / "player.js").read_bytes()
+    first = client.get("/assets/player.js?m=1", headers={"Accept-Encoding": "gzip, br"})
     assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(first.data) == src and first.headers["ETag"].endswith(':gzip"')
     assert int(first.headers["Content-Length"]) == len(first.data) < len(src)
     kept = dict(hook._files)
-    again = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip"})
+    again = client.get("/assets/player.js?m=1", headers={"Accept-Encoding": "gzip"})
     assert again.data == first.data and dict(hook._files) == kept  # not compressed a second time
     not_modified = client.get(
-        "/assets/frames.js?m=1", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
+        "/assets/player.js?m=1", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
     )
     assert not_modified.status_code == 304 and not not_modified.data
-    plain = client.get("/assets/frames.js?m=1", headers={"Accept-Encoding": "identity"})
+    plain = client.get("/assets/player.js?m=1", headers={"Accept-Encoding": "identity"})
     assert plain.status_code == 200 and "Content-Encoding" not in plain.headers and plain.data == src
     suite = next(
         u for u in client.get("/").get_data(as_text=True).split('"') if "dash_renderer" in u and u.endswith(".js")

@@ -32,7 +32,7 @@ def low():
 
 
 def test_shapes_and_parameter_count():
-    from components.lenet import ARCH
+    from views.lenet_arch import ARCH
 
     model = lenet.build(0)
     assert lenet.count_params(model) == lenet.N_PARAMS == 431_080

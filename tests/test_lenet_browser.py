@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from components import mnist_data as md
+from views import pictures as md
 from views.lenet_draw import mnist_test_digit
 
 pytestmark = pytest.mark.browser

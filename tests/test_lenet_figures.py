@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from components import lenet as L
-from components import mnist_data as md
 from components.common import DIVERGING_COLORSCALE
 from store import lenet as lenet_store
 from views import lenet_arch as Arch
@@ -20,6 +19,7 @@ from views import lenet_figures
 from views import lenet_nets as N
 from views import lenet_study as S
 from views import lenet_training as T
+from views import pictures as md
 
 SHIPPED = Path(__file__).resolve().parents[1] / "precomputed"
 
@@ -252,7 +252,7 @@ def _copy_analysis(tmp_path, monkeypatch):
 
 def test_results_that_do_not_match_their_manifest_are_refused(tmp_path, monkeypatch):
     """A well-formed .npz with other numbers than the manifest's checksum: the section says so, draws nothing."""
-    from jobs import artifacts
+    from store import artifacts
 
     adir = _copy_analysis(tmp_path, monkeypatch)
     arrays = artifacts.load_npz(adir / f"{N.HIGH}.npz")
@@ -272,7 +272,7 @@ def test_results_that_do_not_match_their_manifest_are_refused(tmp_path, monkeypa
 def test_a_broken_summary_that_matches_its_manifest_keeps_the_page(tmp_path, monkeypatch):
     """analysis.json without the RMS of one net, manifest rewritten to match: the table becomes a notice and the
     figures that do not need the RMS are still drawn."""
-    from jobs import artifacts
+    from store import artifacts
 
     adir = _copy_analysis(tmp_path, monkeypatch)
     summary = json.loads((adir / "analysis.json").read_text())

@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 import plotly.graph_objects as go
 
-from views._lenet_style_shim import PALETTE, base_layout
+from views.style import PALETTE, base_layout
 
 # The network, layer by layer: (label, output tensor shape).  tests/test_lenet.py checks these shapes
 # against the real PyTorch model.

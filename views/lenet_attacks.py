@@ -7,8 +7,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from views import lenet_nets as nets
-from views._lenet_style_shim import DIVERGING_COLORSCALE, heatmap_uri, png_uri
 from views.lenet_grid import image_grid
+from views.pictures import heatmap_uri, png_uri
+from views.style import DIVERGING_COLORSCALE
 
 
 def pert_range(arrays: dict, keys: list[str]) -> int:

@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 from jobs.lenet_tasks import validate_image
 from store import mnist as mnist_store
 from views import lenet_nets as nets
-from views._lenet_style_shim import DIVERGING_COLORSCALE, heatmap_uri
 from views.lenet_grid import image_grid
+from views.pictures import heatmap_uri
+from views.style import DIVERGING_COLORSCALE
 
 log = logging.getLogger(__name__)
 

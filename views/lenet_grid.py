@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from views._lenet_style_shim import FONT, PALETTE, base_layout
+from views.style import FONT, PALETTE, base_layout
 
 
 def message_figure(text: str, height: int = 260) -> go.Figure:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from views._lenet_style_shim import PALETTE
+from views.style import PALETTE
 
 LOW, HIGH = "wd-1e-04", "wd-1e-01"
 COMPARED = (LOW, HIGH)

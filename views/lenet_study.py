@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from views import lenet_nets as nets
-from views._lenet_style_shim import PALETTE, base_layout
+from views.style import PALETTE, base_layout
 
 PLAIN, ADV = "weight-decay", "adversarial"
 PAPER_COLOR, MINIMAL_COLOR, ERROR_COLOR = PALETTE["adversarial"], PALETTE["J"], PALETTE["boundary"]

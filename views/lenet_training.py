@@ -6,8 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from views import lenet_nets as nets
-from views._lenet_style_shim import DIVERGING_COLORSCALE, base_layout, heatmap_uri
 from views.lenet_grid import image_grid
+from views.pictures import heatmap_uri
+from views.style import DIVERGING_COLORSCALE, base_layout
 
 
 def make_errors(summary: dict, keys: list[str] | None = None) -> go.Figure:

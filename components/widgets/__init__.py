@@ -2,7 +2,7 @@
 every section that needs them:
 
 * ``job_runner.JobRunner`` — ask the worker for a job, show its progress, hand its answer to the section
-  (docs/arch/widgets.md);
+  (docs/architecture/widgets.md);
 * ``frame_player.FramePlayer`` — a slider over precomputed frames with its readouts and URL state.
 
 Import the module you need (``from components.widgets.job_runner import JobRunner``); this package imports

@@ -14,7 +14,7 @@ region), and writes ``{"key", "at", "context", "result"}`` into its result store
 draws from that store in its own callback.  Busy, failed and unreadable answers become a sentence in the status.
 
 The pure part (``read_job``, ``step_for``, ``progress_children``) is separate from the Dash plumbing so that it
-can be tested without a server.  API: docs/arch/widgets.md.
+can be tested without a server.  API: docs/architecture/widgets.md.
 """
 
 from __future__ import annotations
