@@ -71,8 +71,8 @@ def _bars(stats: list[tuple], axis: str = "y") -> dict:
             symmetric=False,
             array=[s[2] - s[0] if s[3] > 1 else None for s in stats],
             arrayminus=[s[0] - s[1] if s[3] > 1 else None for s in stats],
-            thickness=1.5,
-            width=7,
+            thickness=2,
+            width=0,  # no caps: a single-seed point (no bar) would otherwise show a stray cap
         )
     }
 
