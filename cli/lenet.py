@@ -2,8 +2,9 @@
 
     python -m worker train-lenet --weight-decay 0.1 [--epochs 50] [--device cpu|cuda] [--seed 0] [--out DIR]
                                  [--threads 2] [--adv-eps 0.5 --adv-steps 7] [--quiet]
-    python -m worker lenet-analyze [--crosscheck] [--weight-decay W ...] [--quiet]  # into precomputed/lenet/analysis/
-    python -m worker lenet-report                     # one JSON object per shipped checkpoint
+    python -m worker lenet-analyze [--crosscheck] [--weight-decay W ...] [--net NAME ...] [--quiet]
+    python -m worker lenet-report                     # one JSON object per shipped net
+    python -m worker lenet-import DIR                 # ship DIR's finished nets, analyse them, refresh the tables
 
 Training resumes from DIR/resume.pt (written atomically after every epoch) when interrupted.  Both long commands
 show a bar per epoch / per net on a terminal, one line each otherwise (``cli.progress``); the final JSON line
@@ -58,16 +59,25 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     """Rebuild the precomputed LeNet analyses."""
     from jobs import lenet_analysis
 
+    only = (args.weight_decay or []) + (args.net or [])
     with Progress(quiet=args.quiet) as progress:
         summary = lenet_analysis.analyze_all(
-            crosscheck=args.crosscheck, only=args.weight_decay or None, log=progress.note, steps=progress.steps
+            crosscheck=args.crosscheck, only=only or None, log=progress.note, steps=progress.steps
         )
     print(json.dumps({"nets": list(summary["nets"]), "missing": summary["missing"]}))
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Ship the finished nets under DIR, analyse what is new, rewrite REPRODUCTION.md's generated tables."""
+    from jobs import lenet_study
+
+    print(json.dumps(lenet_study.add_nets(Path(args.src), analyze=not args.no_analyze)))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    """Print one JSON object per shipped checkpoint, one per line."""
+    """Print one JSON object per shipped net, one per line (store.lenet.report_rows)."""
     from store import lenet as nets
 
     for row in nets.report_rows():
@@ -113,7 +123,12 @@ def register(subparsers) -> None:
         action="append",
         help="only (re)analyse this net (repeatable; default: every stale one)",
     )
+    p.add_argument("--net", action="append", help="only (re)analyse the net in this folder (repeatable)")
     add_quiet_option(p, "the final JSON line")
     p.set_defaults(func=cmd_analyze)
-    p = subparsers.add_parser("lenet-report", help="one JSON line per shipped LeNet checkpoint")
+    p = subparsers.add_parser("lenet-import", help="ship finished nets from a training folder, analyse, report")
+    p.add_argument("src", help="a folder of train-lenet --out results (one subfolder per net)")
+    p.add_argument("--no-analyze", action="store_true", help="only copy and verify the nets")
+    p.set_defaults(func=cmd_import)
+    p = subparsers.add_parser("lenet-report", help="one JSON line per shipped LeNet")
     p.set_defaults(func=cmd_report)

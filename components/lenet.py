@@ -16,6 +16,19 @@ import numpy as np
 from dash import Input, Output, State, dcc, html
 
 from components.common import figure_block, graph, markdown, readouts, section
+from components.lenet_text import (
+    ADV_TEXT,
+    CAPTIONS,
+    DRAW_TEXT,
+    LADDER,
+    LEAD,
+    REPRO,
+    SECOND,
+    TEMPERATURE,
+    VERSUS,
+    fill,
+    verdict,
+)
 from components.widgets.job_runner import Ids, JobRunner, Submission, Texts
 from views import lenet_figures
 from views.lenet_arch import arch_figure
@@ -37,39 +50,6 @@ URL_STATE = {
     "lntgt": ("ctl-lenet-target", "value", parse_target),
     "lnsrc": ("ctl-lenet-source", "value", parse_source),
 }
-
-LEAD = r"""
-The toy models above are linear or nearly so.  Does weight decay still matter for a real network?
-We rebuild the classic **LeNet** used by the MatConvNet MNIST example and train it twice, with exactly
-the same recipe except the weight decay: $10^{-4}$ (**LeNet_low**) and $10^{-1}$ (**LeNet_high**).
-Both see raw pixel intensities 0..255 minus the mean training image; SGD with momentum 0.9, learning
-rate 0.0005, batch 300, 50 epochs.
-"""
-
-ADV_TEXT = r"""
-To compare the two nets fairly we first put them on the same confidence scale: each gets a softmax
-temperature $t$ chosen so that, over the test set, the median top probability is 0.95.  Then, for one
-test image of every digit, we push the image towards the next digit ($0\to1$, …, $9\to0$) by
-normalised gradient steps on the target probability, $x' \leftarrow \mathrm{clip}(x' + \varepsilon\,
-\nabla_x p_t / \lVert\nabla_x p_t\rVert)$ with $\varepsilon = 1$ grey level, until $p_t \ge 0.95$.
-Norms $\lVert\delta\rVert_2$ are in units where a pixel goes from 0 to 1.  (The figure uses the paper's
-step of one grey level; the 200-image curve below takes steps of four grey levels to save CPU time, and
-on the ten digits here both steps give norms within a few percent of each other.  The drawing tool takes
-steps of sixteen and then cuts its last step back to where the target is first reached, which changes the
-norms by well under one percent.)
-"""
-
-LADDER_TEXT = r"""
-Low and high are two points on a curve.  Training the same net at more weight decays shows the trade
-continuously: the median perturbation needed to fool the net (over 200 fixed test images, 20 per digit)
-against its test error.
-"""
-
-DRAW_TEXT = r"""
-Now try it yourself: draw a digit (or pick any test image), choose a target, and both nets are
-attacked on the server.  LeNet_high usually needs the larger change, though in our reproduction the
-difference is smaller than in the paper.
-"""
 
 
 @lru_cache(maxsize=4)
@@ -95,8 +75,9 @@ def static_figures() -> dict:
 
 
 def layout() -> html.Section:
-    """The LeNet section: prose and the six figures."""
+    """The LeNet section: prose (numbers from the analysis) and the nine figures."""
     f = static_figures()
+    facts = f["facts"]
     return section(
         "lenet",
         "LeNet on MNIST",
@@ -127,17 +108,39 @@ def layout() -> html.Section:
                 "fig-lenet-advs",
                 "Targeted adversarial examples, one per digit",
                 [graph("fig-lenet-advs", f["advs"])],
-                "Top: originals with each net's class@probability. Then, per net, the adversarial image "
-                "(target@probability) and the perturbation δ on a common colour scale (blue: ink added, red: ink removed).",
+                "Top row: the originals, with their digit (both nets classify all ten correctly). Then, per net "
+                "(named on the left), the adversarial image with target@probability and the perturbation δ with "
+                "its norm ‖δ‖₂ above it, on a common colour scale (blue: ink added, red: ink removed).",
                 wide=True,
             ),
-            markdown(LADDER_TEXT),
+            markdown(fill(REPRO, facts)),
+            markdown(fill(LADDER, facts)),
+            markdown(fill(SECOND, facts)),
             figure_block(
                 "fig-lenet-ladder",
-                "Weight-decay ladder",
+                "Weight-decay ladder, over seeds",
                 [graph("fig-lenet-ladder", f["ladder"])],
-                "Both axes start at zero. The median perturbation grows with weight decay, but gently "
-                "(see the reproduction notes: less than the paper reports), while test error hardly moves.",
+                CAPTIONS["ladder"],
+            ),
+            markdown(fill(VERSUS, facts) + " " + verdict(facts)),
+            figure_block(
+                "fig-lenet-tradeoff",
+                "Accuracy against robustness: weight decay and adversarial training",
+                [graph("fig-lenet-tradeoff", f["tradeoff"])],
+                CAPTIONS["tradeoff"],
+            ),
+            markdown(fill(TEMPERATURE, facts)),
+            figure_block(
+                "fig-lenet-temperature",
+                "Temperature and calibration against weight decay",
+                [graph("fig-lenet-temperature", f["temperature"])],
+                CAPTIONS["temperature"],
+            ),
+            figure_block(
+                "fig-lenet-reliability",
+                "Reliability diagram",
+                [graph("fig-lenet-reliability", f["reliability"])],
+                CAPTIONS["reliability"],
             ),
             markdown(DRAW_TEXT),
             draw_block(),

@@ -1,115 +1,49 @@
 """The precomputed LeNet analyses (precomputed/lenet/analysis/): per-net results, the summary, the cross-check.
 
-``analyze_all`` (re)computes the analysis of every ladder checkpoint whose analysis is missing or stale, then
-rebuilds analysis.json from every up-to-date per-net result (wd-*.json + wd-*.npz) and the folder's manifest.
-``precompute_all`` trains the missing ladder nets first (``python -m worker precompute --all``).
+``analyze_all`` (re)computes the analysis of every shipped net whose analysis is missing or stale (the per-net
+work is ``jobs.lenet_study.analyse_nets``), then rebuilds analysis.json from every up-to-date per-net result
+(<name>.json + <name>.npz, keyed by net name) and the folder's manifest.  ``precompute_all`` trains the missing
+nets first, as far as the settings allow (``jobs.lenet_study.train_missing``; ``python -m worker precompute --all``).
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import settings
-from jobs import Steps, lenet_training
+from jobs import Steps, lenet_study
 from store import artifacts, mnist
 from store import lenet as nets
 
 CROSSCHECK_PER_DIGIT = 5
-ANALYSES_STAGE = "LeNet analyses"
-
-
-def _rel(path: Path) -> str:
-    """A path relative to the repository root when it lies inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(settings.ROOT))
-    except ValueError:
-        return str(path)
-
-
-def _analyse_one(wd: float, root: Path, manifest: dict, xte, yte, picks) -> tuple[dict, dict]:
-    from models import attacks
-
-    folder = nets.checkpoint_dir(wd, root)
-    model, _ = nets.load_checkpoint(wd, root, verify=False)  # (verified just before)
-    t0 = time.perf_counter()
-    res, arrays = attacks.analyze(model, xte, yte, picks=picks)
-    p = manifest["params"]
-    res.update(
-        {
-            "weight_decay": wd,
-            "epochs": len(p["history"]),
-            "history": p["history"],
-            "complete": p.get("complete", True),
-            "epochs_planned": p["epochs"],
-            "train_error": p["final"]["train_error"],
-            "train_error_running": p["final"]["train_error_running"],
-            "test_error_final_epoch": p["final"]["test_error"],
-            "model_sha256": manifest["files"][nets.MODEL_FILE]["sha256"],
-            "train_seconds": manifest["created_by"]["seconds"],
-            "torchscript": _rel(folder / nets.SCRIPT_FILE),
-            "analysis_seconds": round(time.perf_counter() - t0, 1),
-        }
-    )
-    return res, arrays
+ANALYSES_STAGE = lenet_study.ANALYSES_STAGE
 
 
 def analyze_all(
     crosscheck: bool = False,
     root: Path | None = None,
     log: Callable[[str], None] = print,
-    only: list[float] | None = None,
+    only: list | None = None,
     steps: Steps | None = None,
 ) -> dict:
-    """(Re)compute the analyses of shipped checkpoints whose analysis is missing or stale (``only``: just these),
-    then rebuild analysis.json from every up-to-date per-net result (wd-*.json + wd-*.npz).
+    """(Re)compute the analyses of shipped nets whose analysis is missing or stale (``only``: just these names or
+    weight decays), then rebuild analysis.json from every up-to-date per-net result (<name>.json + <name>.npz).
 
     ``steps("LeNet analyses", done, total)`` counts the shipped nets, checked or analysed."""
-    from models import attacks, lenet_train
+    from models import attacks
 
     root = nets.lenet_dir(root)
     adir = root / nets.ANALYSIS_DIR
     adir.mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()
-    found = {}
     _, _, xte, yte = mnist.arrays()
     picks = attacks.filter_selection()
-    ladder = nets.ladder(root, lenet_train.LADDER)
-    step = steps or (lambda stage, done, total: None)
-    step(ANALYSES_STAGE, 0, len(ladder))
-    for k, wd in enumerate(ladder, 1):
-        key = nets.wd_key(wd)
-        manifest = artifacts.verify_folder(nets.checkpoint_dir(wd, root))
-        sha = manifest["files"][nets.MODEL_FILE]["sha256"]
-        npz, js = adir / f"{nets.wd_name(wd)}.npz", adir / f"{nets.wd_name(wd)}.json"
-        try:
-            res = json.loads(js.read_text())
-            if res.get("model_sha256") == sha and npz.exists():
-                found[key] = res
-                step(ANALYSES_STAGE, k, len(ladder))
-                continue
-        except (OSError, ValueError):
-            pass
-        if only is not None and wd not in only:
-            step(ANALYSES_STAGE, k, len(ladder))
-            continue
-        log(f"analysing LeNet wd={wd:g} …")
-        res, arrays = _analyse_one(wd, root, manifest, xte, yte, picks)
-        artifacts.atomic_write_bytes(npz, artifacts.npz_bytes(arrays))
-        nets.write_json(js, res)
-        found[key] = res
-        log(
-            f"  test error {res['test_error']:.2f}%  t={res['temperature']:.3g}  "
-            f"median adv L2 {res['robust']['median_l2']:.3f}  ({res['analysis_seconds']} s)"
-        )
-        step(ANALYSES_STAGE, k, len(ladder))
+    found = lenet_study.analyse_nets(root, adir, xte, yte, picks, log, only, steps=steps)  # every shipped net
     summary = {
-        "nets": dict(sorted(found.items(), key=lambda kv: float(kv[0]))),
+        "nets": found,
         "filters": {k: v.tolist() for k, v in picks.items()},
-        "ladder": list(lenet_train.LADDER),
-        "missing": [wd for wd in lenet_train.LADDER if nets.wd_key(wd) not in found],
+        **lenet_study.summary_fields(found),
         "units": "l2 norms in [0, 1] pixel units (0..255 norm / 255); errors in percent",
         "attack": {
             "step_0_255": attacks.STEP,
@@ -130,7 +64,7 @@ def analyze_all(
         adir,
         "lenet-analysis",
         1,
-        {"nets": list(summary["nets"]), "per_digit": 20},
+        {"nets": list(summary["nets"]), "per_digit": 20, **lenet_study.manifest_params(summary["nets"])},
         files,
         "python -m worker lenet-analyze",
         time.perf_counter() - t_start,
@@ -175,17 +109,9 @@ def _crosscheck(root: Path, adir: Path, summary: dict, xte, yte, log) -> None:
 def precompute_all(
     log: Callable[[str], None] = lambda line: print(line, flush=True), steps: Steps | None = None
 ) -> int:
-    """Train missing LeNet_low/LeNet_high checkpoints (and the ladder's other nets when
-    L2_LENET_TRAIN_LADDER=1: about an hour each on 2 CPU cores), then rebuild stale analyses."""
-    from models import lenet_train
-
-    for wd in lenet_train.LADDER:
-        if wd in nets.ladder(None, lenet_train.LADDER, complete_only=True):
-            continue
-        if wd not in (lenet_train.LOW, lenet_train.HIGH) and not settings.get().lenet_train_ladder:
-            log(f"LeNet wd={wd:g} is not trained; set L2_LENET_TRAIN_LADDER=1 to train it here")
-            continue
-        log(f"training missing LeNet wd={wd:g} (50 epochs)")
-        lenet_training.train(lenet_train.Recipe(weight_decay=wd), nets.checkpoint_dir(wd), log=log, steps=steps)
+    """Train missing LeNet_low/LeNet_high checkpoints (the ladder's other nets and seeds only with
+    L2_LENET_TRAIN_LADDER=1, the adversarially trained nets only with L2_LENET_TRAIN_ADVERSARIAL=1; shipped nets
+    are never retrained), then rebuild stale analyses."""
+    lenet_study.train_missing(log, steps=steps)
     analyze_all(crosscheck=True, log=log, steps=steps)
     return 0

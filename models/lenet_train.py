@@ -38,8 +38,11 @@ from models import adversarial, lenet
 
 FAMILY = "lenet"
 VERSION = 1
-LADDER = (1e-4, 1e-3, 1e-2, 3e-2, 1e-1)
+LADDER = (1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0)  # the weight-decay ladder (the paper's two nets and more)
 LOW, HIGH = 1e-4, 1e-1
+SEEDS = (0, 1, 2)  # every recipe of the study is trained with these seeds
+ADV_EPS = (1.0, 2.0)  # L2 PGD adversarial-training budgets, [0, 1] pixel units, on LeNet_low's recipe
+ADV_EPOCHS = 30  # adversarial training: 30 epochs (each costs ≈ 1 + adv_steps plain epochs)
 
 
 @dataclass
@@ -57,6 +60,13 @@ class Recipe:
     channels_last: bool = True
     adv_eps: float = 0.0  # L2 PGD adversarial training budget in [0, 1] pixel units (0: plain training)
     adv_steps: int = 7  # PGD steps per batch (step 2.5·ε/steps, random start)
+
+
+def study_recipes() -> list[Recipe]:
+    """Every net of the LeNet study: the ladder × seeds (plain), then ADV_EPS × seeds (adversarial, wd = LOW)."""
+    plain = [Recipe(weight_decay=wd, seed=s) for s in SEEDS for wd in LADDER]
+    adv = [Recipe(weight_decay=LOW, seed=s, adv_eps=e, epochs=ADV_EPOCHS) for s in SEEDS for e in ADV_EPS]
+    return plain + adv
 
 
 @dataclass

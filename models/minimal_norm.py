@@ -20,10 +20,10 @@ LeNet, whose input is raw 0..255 pixels):
   installed (it is not a project dependency; used to choose between the attacks).
 
 Choice (``chosen``): FAB with 20 steps and one run from the clean image, then ``cut_to_boundary``.  Measured on
-the 5 shipped nets' 200 robustness images (/work/plan/lenet_findings.md): FAB succeeds on every image, its
-norms lie within 1 % of the best found by any attack on most images and within ~3 % on 90 % of them, it is
-deterministic (restarts, the only random part, add < 0.3 % here and are off), and 20 steps + the cut match 100
-steps (medians 1.417 vs 1.418 on the 1e-4 net) at a quarter of the time.  DDN is as good and faster but
+the 5 seed-0 ladder nets' 200 robustness images (the comparison is tabulated in REPRODUCTION.md): FAB succeeds
+on every image, its norms lie within 1 % of the best found by any attack on most images and within ~3 % on 90 %
+of them, it is deterministic (restarts, the only random part, add < 0.3 % here and are off), and 20 steps + the
+cut match 100 steps (medians 1.417 vs 1.418 on the 1e-4 net) at a quarter of the time.  DDN is as good and faster but
 lives in foolbox, not a project dependency; FMN at its defaults stays 30-40 % above the best; torchattacks'
 DeepFool applies its overshoot to each step, not to the total, so about half the images end exactly on the
 boundary without crossing it, and its per-image loop is the slowest.

@@ -86,6 +86,7 @@ class Settings:
     job_queue_wait: float
     job_stale_s: float
     lenet_train_ladder: bool
+    lenet_train_adversarial: bool
 
     @property
     def mnist_dir(self) -> Path:
@@ -292,6 +293,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         job_queue_wait=_float(env, "L2_JOB_QUEUE_WAIT", 600.0, 1.0, 10**6),
         job_stale_s=_float(env, "L2_JOB_STALE_S", 20.0, 0.5, 10**5),
         lenet_train_ladder=_bool(env, "L2_LENET_TRAIN_LADDER", False),
+        lenet_train_adversarial=_bool(env, "L2_LENET_TRAIN_ADVERSARIAL", False),
     )
 
 

@@ -1,10 +1,19 @@
 """LeNet artifacts under precomputed/lenet/: checkpoints (one folder per net) and the analyses.
 
 A net is any folder ``precomputed/lenet/<name>/`` whose ``manifest.json`` has family "lenet" (``nets()`` scans
-for them: the weight-decay ladder ``wd-1e-04`` … ``wd-1e-01``, and later nets such as ``wd-1e-04-s1`` or
-``adv-1.0-s0``).  Each holds model.pt (state_dict), model.torchscript.pt and the manifest.  The analyses of
-the ladder nets live in ``analysis/`` (analysis.json, per-net wd-*.json and wd-*.npz), with their own manifest.
-Every read here is verified against its manifest.  torch is imported only by the functions that load a model.
+for them).  Each holds model.pt (state_dict), model.torchscript.pt and the manifest.  What a net is — its kind
+("weight-decay" or "adversarial"), weight decay, seed and adversarial budget ε — is read from its manifest, never
+from the folder's name; the names only follow one convention (``net_name``):
+
+    wd-1e-04, wd-1e-01, wd-3e-01, wd-1e+00        plain training, seed 0
+    wd-1e-04-s1, wd-1e-01-s2                      plain training, seed 1, 2
+    adv-1.0, adv-2.0-s1                           L2 PGD adversarial training, ε in [0, 1] pixel units
+                                                  (weight decay 1e-4, the LeNet_low recipe; another decay adds
+                                                  ``-wd<decay>``), seed 0 / seed 1
+
+The analyses live in ``analysis/`` (analysis.json, per-net <name>.json and <name>.npz), keyed by net name, with
+their own manifest.  Every read here is verified against its manifest.  torch is imported only by the functions
+that load a model.
 """
 
 from __future__ import annotations
@@ -36,14 +45,26 @@ def lenet_dir(root: Path | None = None) -> Path:
     return Path(root or settings.get().precomputed / "lenet")
 
 
+ADV_BASE_WD = 1e-4  # the adversarially trained nets keep LeNet_low's weight decay unless their name says otherwise
+
+
+def net_name(weight_decay: float, seed: int = 0, adv_eps: float = 0.0) -> str:
+    """Folder name (and analysis key) of a net: 'wd-1e-01', 'wd-1e-04-s1', 'adv-1.0', 'adv-2.0-s2'."""
+    if adv_eps > 0:
+        name = f"adv-{adv_eps:.1f}" + ("" if weight_decay == ADV_BASE_WD else f"-wd{weight_decay:.0e}")
+    else:
+        name = f"wd-{weight_decay:.0e}"
+    return name + (f"-s{seed}" if seed else "")
+
+
 def wd_name(wd: float) -> str:
-    """Folder name of a ladder net's weight decay, e.g. 0.1 → 'wd-1e-01'."""
-    return f"wd-{wd:.0e}"
+    """Folder name of the seed-0 plain net with weight decay ``wd``, e.g. 0.1 → 'wd-1e-01'."""
+    return net_name(wd)
 
 
 def wd_key(wd: float) -> str:
-    """Key of a ladder net in analysis.json, e.g. '1e-01'."""
-    return f"{wd:.0e}"
+    """Key of the seed-0 plain net in analysis.json: its folder name (analyses are keyed by net name)."""
+    return net_name(wd)
 
 
 def checkpoint_dir(wd: float, root: Path | None = None) -> Path:
@@ -73,6 +94,27 @@ class Net:
     @property
     def adv_eps(self) -> float:
         return float(self.params.get("adv_eps") or 0.0)
+
+    @property
+    def kind(self) -> str:
+        """'adversarial' when trained with an adversarial budget (manifest ``adv_eps`` > 0), else 'weight-decay'."""
+        return "adversarial" if self.adv_eps > 0 else "weight-decay"
+
+    @property
+    def eps(self) -> float | None:
+        """The adversarial-training budget ε ([0, 1] pixel units); None for a plain (weight-decay) net."""
+        return self.adv_eps if self.adv_eps > 0 else None
+
+    @property
+    def identity(self) -> dict:
+        """What the net is, from its manifest: name, kind, weight decay, seed, ε (None for plain nets)."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "weight_decay": self.weight_decay,
+            "seed": self.seed,
+            "eps": self.eps,
+        }
 
     @property
     def complete(self) -> bool:
@@ -163,7 +205,7 @@ def _analysis(folder: str, stamp: tuple) -> tuple[dict, dict[str, dict[str, np.n
         raise ArtifactError(f"LeNet results are {what} ({exc}); {ANALYZE}") from exc
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ArtifactError(f"LeNet results are not available ({exc}); {ANALYZE}") from exc
-    return summary, {key: artifacts.load_npz(adir / f"wd-{key}.npz") for key in keys}
+    return summary, {key: artifacts.load_npz(adir / f"{key}.npz") for key in keys}
 
 
 def analysis(root: Path | None = None) -> tuple[dict, dict[str, dict[str, np.ndarray]]]:
@@ -183,26 +225,76 @@ def clear_cache() -> None:
     _analysis.cache_clear()
 
 
-def report_rows(root: Path | None = None) -> list[dict]:
-    """One dict per analysed ladder net with the headline numbers (from analysis.json)."""
+def order_key(identity: dict) -> tuple:
+    """Sort order of nets in the analysis and the report: plain nets by weight decay, then adversarial ones by ε;
+    seeds last.  ``identity``: a dict with kind, weight_decay, eps, seed (``Net.identity`` or an analysis entry)."""
+    return (identity["kind"] != "weight-decay", identity["eps"] or 0.0, identity["weight_decay"], identity["seed"])
+
+
+def rel_path(path: Path) -> str:
+    """A path relative to the repository root when it lies inside it."""
     try:
-        nets_ = json.loads((analysis_dir(root) / ANALYSIS_FILE).read_text())["nets"]
+        return str(Path(path).resolve().relative_to(settings.ROOT))
+    except ValueError:
+        return str(path)
+
+
+REPORT_MEASURED = (
+    "temperature",
+    "median_adv_l2",
+    "cyclic_adv_l2",
+    "ece",
+    "t_nll",
+    "ece_calibrated",
+    "minimal_norm_median",
+    "minimal_norm_success",
+    "logit_rms",
+)
+
+
+def _measured(n: dict) -> dict:
+    """The report's measured numbers of one analysis entry (None where the entry predates a field)."""
+    cal, mn = n.get("calibration") or {}, n.get("minimal_norm") or {}
+    return {
+        "temperature": n["temperature"],
+        "median_adv_l2": n["robust"]["median_l2"],
+        "cyclic_adv_l2": n["cyclic"]["l2"],
+        "ece": cal.get("ece"),
+        "t_nll": cal.get("t_nll"),
+        "ece_calibrated": cal.get("ece_calibrated"),
+        "minimal_norm_median": mn.get("median_l2"),
+        "minimal_norm_success": mn.get("success_rate"),
+        "logit_rms": n.get("logit_rms"),
+    }
+
+
+def report_rows(root: Path | None = None) -> list[dict]:
+    """One dict per shipped net (every folder ``nets()`` finds), plain nets first, by weight decay, ε and seed.
+
+    What the net is and how it trained come from its manifest (name, kind, weight_decay, seed, eps — None for a
+    plain net —, epochs, train_error, test_error, rms, complete, torchscript); what was measured on it comes from
+    analysis.json (temperature, median_adv_l2 and cyclic_adv_l2 under the paper's targeted attack, ece in
+    percent at t = 1, t_nll, ece_calibrated, minimal_norm_median in [0, 1] units, minimal_norm_success,
+    logit_rms), all None with ``analysed`` False for a net not analysed yet."""
+    try:
+        analysed = json.loads((analysis_dir(root) / ANALYSIS_FILE).read_text())["nets"]
     except (OSError, ValueError, KeyError) as exc:
         raise ArtifactError(f"no LeNet analysis found ({exc}); {ANALYZE}") from exc
     rows = []
-    for n in nets_.values():
+    for net in sorted(nets(root), key=lambda n: order_key(n.identity)):
+        p, entry = net.params, analysed.get(net.name)
+        final = p.get("final") or {}
         rows.append(
             {
-                "weight_decay": n["weight_decay"],
-                "epochs": n["epochs"],
-                "train_error": n["train_error"],
-                "test_error": n["test_error_final_epoch"],
-                "rms": n["rms"],
-                "temperature": n["temperature"],
-                "median_adv_l2": n["robust"]["median_l2"],
-                "cyclic_adv_l2": n["cyclic"]["l2"],
-                "torchscript": n["torchscript"],
-                "complete": n.get("complete", True),
+                **net.identity,
+                "epochs": len(p.get("history") or []),
+                "complete": net.complete,
+                "train_error": final.get("train_error"),
+                "test_error": final.get("test_error"),
+                "rms": p.get("rms"),
+                "torchscript": rel_path(net.folder / SCRIPT_FILE),
+                "analysed": entry is not None,
+                **(_measured(entry) if entry is not None else dict.fromkeys(REPORT_MEASURED)),
             }
         )
     return rows

@@ -18,21 +18,29 @@ FIGURES = [
     "fig-lenet-weights",
     "fig-lenet-advs",
     "fig-lenet-ladder",
+    "fig-lenet-tradeoff",
+    "fig-lenet-temperature",
+    "fig-lenet-reliability",
     "fig-lenet-draw",
 ]
 
 
 def test_lenet_figures_paint_and_attack_runs(live_server, page):
-    page.goto(live_server, wait_until="domcontentloaded")
+    page.goto(live_server, wait_until="domcontentloaded", timeout=180_000)  # the first page builds every cache
     for fid in FIGURES:
         page.wait_for_selector(f"#{fid} .main-svg", timeout=180_000)
     # the picture grids are layout images, every cell painted as an <image> element; their labels are the one
-    # text trace (one <text> per label), no annotations
-    for fid, n, labels in (("fig-lenet-advs", 50, 50), ("fig-lenet-weights", 48, 8), ("fig-lenet-draw", 5, 5)):
+    # text trace (one <text> per label); the only annotations are F16's row titles (original, LeNet_low, LeNet_high)
+    for fid, n, labels, notes in (
+        ("fig-lenet-advs", 50, 50, 3),
+        ("fig-lenet-weights", 48, 8, 0),
+        ("fig-lenet-draw", 5, 5, 0),
+    ):
         assert page.evaluate(f"() => document.querySelector('#{fid} .js-plotly-plot').data.length") == 1
         assert page.locator(f"#{fid} .layer-above image").count() == n
         assert page.locator(f"#{fid} .scatterlayer .textpoint").count() == labels
-        assert page.locator(f"#{fid} .annotation").count() == 0
+        assert page.locator(f"#{fid} .annotation").count() == notes
+    assert page.locator("#fig-lenet-advs .annotation", has_text="LeNet_high").count() == 1
     first = "() => document.querySelector('#fig-lenet-draw .js-plotly-plot').layout.images[0].source"
     shown = page.evaluate(first)  # the input panel shows test image 0
     np.testing.assert_array_equal(md.png_values(shown, 0), mnist_test_digit(0))

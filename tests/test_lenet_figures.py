@@ -15,7 +15,9 @@ from store import lenet as lenet_store
 from views import lenet_arch as Arch
 from views import lenet_attacks as A
 from views import lenet_draw as D
+from views import lenet_figures
 from views import lenet_nets as N
+from views import lenet_study as S
 from views import lenet_training as T
 from views import pictures as md
 
@@ -41,8 +43,9 @@ def levels(z, zmin, zmax):
 
 
 def grid_labels(fig) -> list[str]:
-    """The grid's labels: one text-only trace, each label centred just above the top edge of a picture."""
-    assert len(fig.data) == 1 and fig.layout.annotations == ()
+    """The grid's labels: one text-only trace, each label centred just above the top edge of a picture (row
+    titles, when there are any, are vertical annotations in the left margin)."""
+    assert len(fig.data) == 1 and all(a.textangle == -90 and a.x == 0 for a in fig.layout.annotations)
     t = fig.data[0]
     assert t.mode == "text" and t.textposition == "top center" and t.hoverinfo == "skip"
     tops = {(round(im.x + im.sizex / 2, 9), round(im.y, 9)) for im in fig.layout.images}
@@ -67,7 +70,7 @@ def test_static_figures_from_shipped_results(data):
     assert {N.LOW, N.HIGH} <= set(summary["nets"])
     errors = T.make_errors(summary)
     assert len(errors.data) == 4 and all(len(t.x) == len(t.y) >= 1 for t in errors.data)
-    ladder = A.make_ladder(summary)
+    ladder = S.make_ladder(summary)
     assert list(ladder.data[0].x) == sorted(ladder.data[0].x)
     table = L.rms_table(summary)
     assert "tbl-lenet-rms" == table.id
@@ -112,7 +115,11 @@ def test_adversarial_grid_pictures_are_the_images(data):
             np.testing.assert_array_equal(cells[k + 1][4], levels(adv[d] - orig[d], -pmax, pmax))
             k += 2
     texts = grid_labels(fig)
-    assert len(texts) == 10 + 2 * 10 * 2 and any(t.startswith("‖δ‖=") for t in texts)
+    assert len(texts) == 10 + 2 * 10 * 2 and max(len(t) for t in texts) <= 7  # short enough for 375 px
+    low = summary["nets"][N.LOW]["cyclic"]
+    assert texts[:10] == [str(d) for d in low["label"]]  # both nets classify the ten originals correctly
+    score = f"{low['adv_target_score'][0]:.2f}".removeprefix("0")  # '.95'
+    assert texts[10:12] == [f"→{low['target'][0]}@{score}", f"{low['l2'][0]:.2f}"]
 
 
 def test_picture_colours_are_the_heatmap_scales():
@@ -198,15 +205,15 @@ def test_missing_or_corrupt_results_give_messages(tmp_path, monkeypatch):
     assert "lenet-analyze" in figs["errors"].layout.annotations[0].text
     adir = tmp_path / "lenet" / "analysis"
     shutil.copytree(SHIPPED / "lenet" / "analysis", adir)
-    (adir / f"wd-{N.HIGH}.npz").write_bytes(b"garbage")
+    (adir / f"{N.HIGH}.npz").write_bytes(b"garbage")
     lenet_store.clear_cache()
     figs = L.static_figures()
     assert "unreadable" in figs["advs"].layout.annotations[0].text
     summary = json.loads((adir / "analysis.json").read_text())
     del summary["nets"][N.LOW]["rms"]
     (adir / "analysis.json").write_text(json.dumps(summary))
-    (adir / f"wd-{N.HIGH}.npz").unlink()
-    shutil.copy(SHIPPED / "lenet" / "analysis" / f"wd-{N.HIGH}.npz", adir)
+    (adir / f"{N.HIGH}.npz").unlink()
+    shutil.copy(SHIPPED / "lenet" / "analysis" / f"{N.HIGH}.npz", adir)
     lenet_store.clear_cache()
     figs = L.static_figures()
     assert figs["table"].children  # a notice instead of a crash
@@ -248,14 +255,14 @@ def test_results_that_do_not_match_their_manifest_are_refused(tmp_path, monkeypa
     from store import artifacts
 
     adir = _copy_analysis(tmp_path, monkeypatch)
-    arrays = artifacts.load_npz(adir / f"wd-{N.HIGH}.npz")
+    arrays = artifacts.load_npz(adir / f"{N.HIGH}.npz")
     arrays["digits_adv"] = 255 - arrays["digits_adv"]
-    (adir / f"wd-{N.HIGH}.npz").write_bytes(artifacts.npz_bytes(arrays))
+    (adir / f"{N.HIGH}.npz").write_bytes(artifacts.npz_bytes(arrays))
     try:
         figs = L.static_figures()
-        for name in ("errors", "weights", "advs", "ladder"):
+        for name in lenet_figures.FIGURES:
             text = figs[name].layout.annotations[0].text
-            assert f"wd-{N.HIGH}.npz" in text and "unreadable" in text and "lenet-analyze" in text
+            assert f"{N.HIGH}.npz" in text and "unreadable" in text and "lenet-analyze" in text
             assert str(tmp_path) not in text  # no paths of the server's disk in the page
         assert "unreadable" in figs["table"].children
     finally:
@@ -284,7 +291,7 @@ def test_a_broken_summary_that_matches_its_manifest_keeps_the_page(tmp_path, mon
 
 def test_nets_are_found_by_their_manifests():
     names = [net.name for net in lenet_store.nets()]
-    assert set(names) >= {f"wd-{N.LOW}", f"wd-{N.HIGH}"} and "analysis" not in names
+    assert set(names) >= {N.LOW, N.HIGH} and "analysis" not in names
 
 
 def test_figures_take_any_number_of_nets(data):
@@ -294,7 +301,6 @@ def test_figures_take_any_number_of_nets(data):
     assert len(T.make_errors(summary, keys).data) == 6
     assert len(T.make_weights(summary, arrays, keys).layout.images) == len(N.LAYERS) * 3 * 6
     assert len(A.make_advs(summary, arrays, keys).layout.images) == 10 + 3 * 20
-    assert len(A.make_ladder(summary, keys).data[0].x) == 3
     rows = T.rms_rows(summary, keys)
     assert len(rows) == 1 + len(N.LAYERS) and all(len(r) == 4 for r in rows)  # no low/high ratio for three nets
     assert len({N.color(k, n) for n, k in enumerate(keys)}) == 3

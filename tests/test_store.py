@@ -118,7 +118,7 @@ def test_nets_are_found_by_their_manifests(tmp_path):
 
 def test_analysis_is_read_only_through_its_manifest(tmp_path):
     summary, arrays = nets.analysis()
-    assert set(arrays) == set(summary["nets"]) and "1e-04" in arrays
+    assert set(arrays) == set(summary["nets"]) and "wd-1e-04" in arrays
     root = tmp_path / "lenet"
     shutil.copytree(nets.analysis_dir(), root / "analysis")
     (root / "analysis" / "wd-1e-01.npz").write_bytes(b"garbage")

@@ -156,11 +156,10 @@ def _lenet_copy(tmp_path: Path) -> Path:
 def test_lenet_analyze_counts_the_nets_and_quiet_prints_only_the_json(tmp_path):
     pytest.importorskip("torch")
     from jobs import lenet_analysis
-    from models import lenet_train
     from store import lenet as nets
 
     root = _lenet_copy(tmp_path)
-    shipped = nets.ladder(root / "lenet", lenet_train.LADDER)
+    shipped = nets.nets(root / "lenet")  # every shipped net: the ladder, the seeds, the adversarial nets
     seen = []
     lenet_analysis.analyze_all(root=root / "lenet", steps=lambda *a: seen.append(a))
     n = len(shipped)

@@ -13,13 +13,15 @@ from functools import lru_cache
 import plotly.graph_objects as go
 
 from store import lenet as lenet_store
-from views.lenet_attacks import make_advs, make_ladder
+from views.lenet_attacks import make_advs
+from views.lenet_facts import facts
 from views.lenet_grid import message_figure
+from views.lenet_study import make_ladder, make_reliability, make_temperature, make_tradeoff
 from views.lenet_training import make_errors, make_weights, rms_rows
 
 log = logging.getLogger(__name__)
 
-FIGURES = ("errors", "weights", "advs", "ladder")
+FIGURES = ("errors", "weights", "advs", "ladder", "tradeoff", "temperature", "reliability")
 RMS_PROBLEM = "The RMS table could not be built from the precomputed results."
 _last: list = []  # [(the store's answer, what was built from it)]: the store answers the same object until it changes
 
@@ -33,23 +35,33 @@ def _safe(builder: Callable[..., go.Figure], *args, height: int = 300) -> go.Fig
 
 
 def build(summary: dict, arrays: dict) -> dict:
-    """Every static figure and the RMS rows from one analysis (see ``static_figures``)."""
+    """Every static figure, the RMS rows and the prose's numbers from one analysis (see ``static_figures``)."""
     try:
         rms: tuple | str = rms_rows(summary)
     except Exception:  # noqa: BLE001 — a corrupt summary must not break the page
         rms = RMS_PROBLEM
+    try:
+        numbers = facts(summary)
+    except Exception as exc:  # noqa: BLE001 — the prose falls back to words without numbers
+        log.warning("LeNet facts failed: %s", exc)
+        numbers = {}
     return {
         "errors": _safe(make_errors, summary),
         "weights": _safe(make_weights, summary, arrays),
         "advs": _safe(make_advs, summary, arrays),
-        "ladder": _safe(make_ladder, summary),
+        "ladder": _safe(make_ladder, summary, height=520),
+        "tradeoff": _safe(make_tradeoff, summary, height=600),
+        "temperature": _safe(make_temperature, summary, height=540),
+        "reliability": _safe(make_reliability, summary, height=460),
         "rms": rms,
+        "facts": numbers,
     }
 
 
 def static_figures() -> dict:
-    """``errors``, ``weights``, ``advs``, ``ladder`` (figures) and ``rms`` (the RMS table's rows, header first,
-    or a sentence saying why there is none); cached until the results change."""
+    """The figures (``FIGURES``), ``rms`` (the RMS table's rows, header first, or a sentence saying why there is
+    none) and ``facts`` (the prose's numbers, views.lenet_facts; {} when unavailable); cached until the results
+    change."""
     try:
         data = lenet_store.analysis()
     except lenet_store.ArtifactError as exc:
@@ -69,4 +81,4 @@ def page_text(exc: Exception) -> str:
 @lru_cache(maxsize=2)
 def _unavailable(text: str) -> dict:
     msg = message_figure(text)
-    return {**dict.fromkeys(FIGURES, msg), "rms": text}
+    return {**dict.fromkeys(FIGURES, msg), "rms": text, "facts": {}}

@@ -19,14 +19,22 @@ def message_figure(text: str, height: int = 260) -> go.Figure:
 
 
 def image_grid(
-    cells: list[dict], labels: list[tuple], nrows: int, ncols: int, height: int, hgap: float = 0.008, vgap: float = 0.06
+    cells: list[dict],
+    labels: list[tuple],
+    nrows: int,
+    ncols: int,
+    height: int,
+    hgap: float = 0.008,
+    vgap: float = 0.06,
+    row_titles: list[tuple] = (),
 ) -> go.Figure:
     """A grid of small pictures as layout images placed in paper coordinates: no axes, no traces.
 
     ``cells``: dicts with row, col and ``source`` (a PNG data URI from ``png_uri`` / ``heatmap_uri``,
     row 0 at the top, stretched over the cell as a heatmap on its own axes would be); ``labels``: (row, col,
     text, colour) above cells, drawn as one text-only scatter trace on the hidden axes (whose [0, 1] ranges
-    make data and paper coordinates the same).  One image element per cell is far cheaper for Plotly to draw
+    make data and paper coordinates the same).  ``row_titles``: (first row, last row, text, colour) written
+    vertically in the left margin beside those rows (annotations; the margin widens for them).  One image element per cell is far cheaper for Plotly to draw
     than a heatmap on its own pair of axes (the 50-cell grid took ~245 ms of plotting as heatmaps), and one text
     trace than an annotation per label (~40 ms less for the 50 labels of F16).  No hover on the cells."""
     w = (1 - hgap * (ncols - 1)) / ncols
@@ -70,12 +78,31 @@ def image_grid(
         "name": "labels",
     }
     hidden = {"visible": False, "range": [0, 1], "autorange": False, "fixedrange": True}
+    titles = []
+    for first, last, text, color in row_titles:
+        top, bottom = dom(first, 0)[1][1], dom(last, 0)[1][0]
+        titles.append(
+            {
+                "text": f"<b>{text}</b>",
+                "x": 0,
+                "y": (top + bottom) / 2,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "right",
+                "yanchor": "middle",
+                "xshift": -4,
+                "textangle": -90,
+                "showarrow": False,
+                "font": {"size": 13, "color": color},
+            }
+        )
     layout = {
         "images": images,
+        "annotations": titles,
         "xaxis": hidden,
         "yaxis": dict(hidden),
         "height": height,
-        "margin": dict(l=10, r=10, t=30, b=10),
+        "margin": dict(l=30 if titles else 10, r=10, t=30, b=10),
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "font": dict(family=FONT, size=13, color="#222"),
