@@ -54,8 +54,9 @@ class Figures:
         return json.loads(self.view("_dash-dependencies")().get_data())
 
     def layout_response(self, fig_id: str) -> Response:
-        from components.embed import figure_layout
         from plotly.utils import PlotlyJSONEncoder
+
+        from components.embed import figure_layout
 
         layout = figure_layout(fig_id, self.dependencies())
         if layout is None:
