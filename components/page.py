@@ -110,7 +110,7 @@ def _layout() -> html.Div:
             dcc.Store(id="page-url-keys", data=URL_KEYS),
             dcc.Store(id="page-url-sink"),
             dcc.Store(id="page-fast-lanes", data=FAST_LANES),
-            html.A("Skip to the article", href="#main", className="skip-link"),
+            html.A("Skip to the article", href="#main", id="skip-link", className="skip-link"),
             header(),
             html.Main(
                 [html.Div(id="page-notice", className="page-notice", role="status", hidden=True)]
