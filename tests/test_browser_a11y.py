@@ -74,7 +74,7 @@ def test_tab_reaches_every_control_once_in_reading_order(page, mnist_url):
     page.evaluate(KEY_JS)
     expected = page.evaluate(CONTROLS_JS)
     assert len(expected) > 80
-    for part in ("a in #credit-original https://", "[role=slider] in #ctl-hero-lambda", "button in #ctl-svm-pair",
+    for part in ("a in #credit-original https://", "span[slider] in #ctl-hero-lambda", "button in #ctl-svm-pair",
                  "input in #ctl-svm-loss hinge", "input in #ctl-toy-theta", "summary in #fig-toy-lines-block"):  # fmt: skip
         assert any(part in k for k in expected), part
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
@@ -112,14 +112,20 @@ def test_skip_link_landmarks_and_names(page, mnist_url):
     assert len(groups) >= 18 and all(t and all(ok) and ok for t, ok in groups), groups
     described = page.get_attribute("#fig-hero-block .figure-body", "aria-describedby")
     assert described == "fig-hero-caption fig-hero-readouts"
-    # every control has a name from a visible label
+    # every control has a name from a visible label: thumbs, number boxes, dropdowns and labelled radio groups point
+    # at their label; each radio sits in its own label; the drawing canvas says what it is for
     unnamed = page.evaluate(
         "() => [...document.querySelectorAll('[role=slider], .dash-slider-container input, button.dash-dropdown,"
-        " [role=radiogroup]')].filter(el => { const ids = (el.getAttribute('aria-labelledby') || '').split(' ');"
-        " const label = document.getElementById(ids[0]); return !label || !label.textContent.trim()"
+        " [role=radiogroup][aria-labelledby]')].filter(el => { const ids = (el.getAttribute('aria-labelledby') || '')"
+        ".split(' '); const label = document.getElementById(ids[0]); return !label || !label.textContent.trim()"
         " || !label.getClientRects().length; }).map(el => el.closest('[id]').id)"
     )
     assert unnamed == []
+    assert page.locator("#ctl-svm-loss[role=radiogroup][aria-labelledby]").count() == 1
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('input[type=radio]')].every(r => r.closest('label').textContent.trim())"
+    )
+    assert "draw" in page.get_attribute("#lenet-canvas", "aria-label").lower()
     assert page.problems == []
 
 
