@@ -122,11 +122,16 @@
     })();
   }
 
-  // Print: each graph zoomed to fit the page's width (computed on screen, read by the print style sheet).
+  // Print: each graph keeps the width it is drawn at on screen and is zoomed to fit the page (the print style
+  // sheet reads --print-width and --print-zoom).  A zoomed graph of the column's width would grow back to it:
+  // Plotly redraws a responsive graph to fill its box.  Measured on screen only, never in the print layout.
   function fitForPrint() {
+    if (root.matchMedia && root.matchMedia("print").matches) return;
     for (const el of doc.querySelectorAll(".dash-graph")) {
       const w = el.offsetWidth;
-      if (w > 0) el.style.setProperty("--print-zoom", String(Math.min(1, PRINT_WIDTH / w).toFixed(3)));
+      if (w <= 0) continue;
+      el.style.setProperty("--print-width", w + "px");
+      el.style.setProperty("--print-zoom", String(Math.min(1, PRINT_WIDTH / w).toFixed(3)));
     }
   }
   let fitTimer = null;
@@ -142,7 +147,6 @@
     });
     root.addEventListener("resize", fitSoon);
     root.addEventListener("beforeprint", fitForPrint);
-    if (root.matchMedia) root.matchMedia("print").addEventListener("change", (m) => m.matches && fitForPrint());
     setTimeout(fitForPrint, 2000);
     setTimeout(fitForPrint, 8000);
     reveal();

@@ -84,6 +84,10 @@ def figure_parts(tree: Component, fig_id: str) -> list[Component] | None:
     if not found:
         return None
     block, inside = found[0]
+    for c, _ in walk(block):
+        if _id(c) == f"{fig_id}-title":  # alone, the figure's title is the page's heading
+            c.role = "heading"
+            setattr(c, "aria-level", "1")
     sections = [a for a in inside if isinstance(a, html.Section)]
     own = {_id(c) for c, _ in walk(block)}
     driving = [ctl for ctl, (_, _, (spec,)) in FAST_LANES.items() if fig_id in spec["views"] and ctl not in own]
