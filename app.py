@@ -25,6 +25,8 @@ app = dash.Dash(
     update_title=None,
     serve_locally=True,
 )
+# Dash's own index page, with the article's language declared (screen readers choose their voice by it).
+app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
 app.layout = page.layout  # a function: each page load gets a fresh tree
 server = app.server
 serving.install(app)

@@ -74,6 +74,8 @@
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    l2page: {start: start, writeUrl: writeUrl, prop: prop},
+    l2page: {start: start, writeUrl: writeUrl, prop: prop,
+      // The address the controls are at now (the address bar follows once they rest): the teacher's tools link it.
+      address: () => pendingUrl || window.location.pathname + window.location.search + window.location.hash},
   });
 })();

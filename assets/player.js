@@ -135,6 +135,13 @@
     }
   }
 
+  // Is graph `id` in this document?  A figure embedded on its own (/figure/<id>, components/embed.py) lacks the
+  // player's other graphs: they are left alone.
+  function onPage(id) {
+    const doc = root.document;
+    return !doc || !doc.getElementById || !!doc.getElementById(id);
+  }
+
   // Draw the layers `sets` at `value` into the player's graphs and readouts.  In a lane only graphs that already
   // show the set are drawn, and only when every layer applies (anything else is left to the Dash callback).
   // Returns, per graph, the figure Dash must draw (no_update where drawn here), or null when nothing was drawn.
@@ -142,11 +149,13 @@
     const shown = compose(sets, value);
     if (!shown) return null;
     const base = sets[0];
-    const graphs = spec.views.map((id) => adapter().graph(id));
-    if (lane && (!shown.complete || graphs.some((gd) => !gd || !shows(gd, base)))) return null;
+    const here = spec.views.map(onPage);
+    const graphs = spec.views.map((id, n) => (here[n] ? adapter().graph(id) : null));
+    if (lane && (!shown.complete || graphs.some((gd, n) => here[n] && (!gd || !shows(gd, base))))) return null;
     for (const id of spec.readouts) if (!(id in shown.texts)) shown.texts[id] = "–"; // no layer gives it
     const sig = sets.concat(shown.ks);
     const figs = spec.views.map((id, n) => {
+      if (!here[n]) return NU();
       const gd = graphs[n], upd = shown.views[id] || {traces: {}, images: {}};
       const byIndex = gd && shows(gd, base) ? indexed(gd, upd) : null;
       if (byIndex) {

@@ -6,7 +6,8 @@ the graph (id ``fig-…``), its controls, numeric readouts and a one-line captio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -43,12 +44,16 @@ def slider(
     step: float | None = None,
     marks: dict | None = None,
     label: str = "",
+    valuetext: Callable[[float], str] | None = None,
     **kwargs,
 ) -> html.Div:
-    """A keyboard-operable slider that updates while dragging, with a label for screen readers."""
+    """A keyboard-operable slider that updates while dragging, with a visible label (id ``<ctl_id>-label``, the
+    accessible name of its thumb and number box, assets/a11y.js) and, with ``valuetext``, what the thumb announces
+    at each value of its grid (``aria-valuetext``, e.g. "λ = 1.0 × 10⁻²"), computed here once per grid value."""
+    extra = {"data-valuetext": valuetexts(min, max, step, valuetext)} if valuetext and step else {}
     return html.Div(
         [
-            html.Label(label, htmlFor=ctl_id, className="control-label") if label else None,
+            html.Label(label, id=f"{ctl_id}-label", className="control-label") if label else None,
             dcc.Slider(
                 id=ctl_id,
                 min=min,
@@ -62,7 +67,16 @@ def slider(
             ),
         ],
         className="control",
+        **extra,
     )
+
+
+def valuetexts(lo: float, hi: float, step: float, text: Callable[[float], str]) -> str:
+    """The texts a slider's thumb announces, as assets/a11y.js reads them: ``{min, step, texts}`` (JSON), text i for
+    the value ``min + i·step``, so that a step costs the browser one index and one attribute."""
+    n = int(round((hi - lo) / step)) + 1
+    texts = [text(round(lo + i * step, 10)) for i in range(n)]
+    return json.dumps({"min": lo, "step": step, "texts": texts}, ensure_ascii=False, separators=(",", ":"))
 
 
 def readouts(items: Sequence[tuple[str, str, str]]) -> html.Div:
@@ -89,15 +103,55 @@ def figure_block(
     readout_row: html.Div | None = None,
     wide: bool = False,
 ) -> html.Figure:
-    """A figure: title, controls, the graph(s) in ``body``, readouts, and a caption of what to notice."""
+    """A figure: title (with the teacher's tools), controls, the graph(s) in ``body``, readouts, and a caption of
+    what to notice.  The graphs' group is named by the title and described by the caption and the live readouts
+    (their text alternative); ``data-figure`` names the figure for the tools and the /figure/<id> route."""
+    title_id, caption_id, readouts_id = f"{fig_id}-title", f"{fig_id}-caption", f"{fig_id}-readouts"
+    described = caption_id
+    if readout_row is not None:
+        readout_row.id = getattr(readout_row, "id", None) or readouts_id
+        described = f"{caption_id} {readout_row.id}"
+    graphs = html.Div(
+        list(body),
+        role="group",
+        className="figure-body",
+        **{"aria-labelledby": title_id, "aria-describedby": described},
+    )
     return html.Figure(
-        [html.Div(title, className="figure-title")]
+        [
+            html.Div(
+                [html.Div(title, id=title_id, className="figure-title"), figure_tools(fig_id)], className="figure-head"
+            )
+        ]
         + ([html.Div(list(controls), className="controls")] if controls else [])
-        + list(body)
+        + [graphs]
         + ([readout_row] if readout_row is not None else [])
-        + [html.Figcaption(caption)],
+        + [html.Figcaption(caption, id=caption_id)],
         id=f"{fig_id}-block",
         className="figure" + (" figure-wide" if wide else ""),
+        **{"aria-labelledby": title_id, "data-figure": fig_id},
+    )
+
+
+def figure_tools(fig_id: str) -> html.Details:
+    """The teacher's tools of a figure, behind one disclosure (one tab stop): copy the link to this view, download
+    the figure as PNG or SVG (assets/teacher.js; Plotly's own export, in the browser).  ``role=status`` says what
+    happened ("Link copied")."""
+    return html.Details(
+        [
+            html.Summary("Share or download", className="figure-tools-summary"),
+            html.Div(
+                [
+                    html.Button("Copy link to this view", className="fig-tool", **{"data-tool": "link"}),
+                    html.Button("Download PNG", className="fig-tool", **{"data-tool": "png"}),
+                    html.Button("Download SVG", className="fig-tool", **{"data-tool": "svg"}),
+                    html.Span(className="fig-tool-status", role="status"),
+                ],
+                className="figure-tools-row",
+            ),
+        ],
+        className="figure-tools",
+        **{"data-figure": fig_id},
     )
 
 
@@ -116,4 +170,10 @@ def markdown(text: str, **kwargs) -> html.Div:
 
 
 def section(sec_id: str, title: str, children: Sequence) -> html.Section:
-    return html.Section([html.H2(title, id=f"{sec_id}-title")] + list(children), id=sec_id, className="section")
+    """A section of the article: a region landmark named by its heading."""
+    return html.Section(
+        [html.H2(title, id=f"{sec_id}-title")] + list(children),
+        id=sec_id,
+        className="section",
+        **{"aria-labelledby": f"{sec_id}-title"},
+    )

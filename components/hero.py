@@ -15,7 +15,14 @@ from components.common import figure_block
 from components.widgets.frame_player import FramePlayer
 from views import hero as hero_view
 from views.frames import FrameSet, message_set
-from views.mnist_params import DEFAULT_LAM_INDEX, HERO_PAIR, LAMBDA_MARKS, N_LAMBDA, parse_lam_index
+from views.mnist_params import (
+    DEFAULT_LAM_INDEX,
+    HERO_PAIR,
+    LAMBDA_MARKS,
+    N_LAMBDA,
+    lambda_valuetext,
+    parse_lam_index,
+)
 from views.sweep_grid import describe_error, sweep_grid
 
 log = logging.getLogger(__name__)
@@ -36,6 +43,7 @@ PLAYER = FramePlayer(
         marks=LAMBDA_MARKS,
         allow_direct_input=False,
         label="L2 regularization λ (strong → right)",
+        valuetext=lambda_valuetext,
     ),
     url=("hero", parse_lam_index),
 )
@@ -67,7 +75,7 @@ CAPTION = (
 )
 
 
-def layout() -> html.Header:
+def layout() -> html.Section:
     """The hero figure at the top of the article."""
     parts = PLAYER.parts([frames()])
     block = figure_block(
@@ -79,4 +87,4 @@ def layout() -> html.Header:
         readout_row=parts.readouts,
         wide=True,
     )
-    return html.Div([block], id="hero", className="hero")
+    return html.Section([block], id="hero", className="hero", **{"aria-labelledby": f"{hero_view.FIG_ID}-title"})

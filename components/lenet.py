@@ -176,6 +176,8 @@ def draw_block() -> html.Figure:
                 width=196,
                 height=196,
                 className="lenet-canvas",
+                role="img",
+                **{"aria-label": "Drawing area: draw a digit here with a mouse, a finger or a pen"},
                 style={"border": "1px solid #999", "touchAction": "none", "background": "white", "cursor": "crosshair"},
             ),
             html.Button("Clear", id="ctl-lenet-clear", n_clicks=0),

@@ -15,6 +15,7 @@ from components.common import markdown, section
 from components.grid_slider import grid_player, parse_on_grid, player_figure
 from components.toy import theta_player
 from views import theory
+from views.formats import power_of_ten
 from views.theory import DEFAULT_WNORM, WNORM_EXPONENTS
 
 parse_wnorm_exponent = functools.partial(parse_on_grid, grid=WNORM_EXPONENTS, what="log10 ‖w‖")
@@ -29,6 +30,7 @@ WNORM = grid_player(
     value=DEFAULT_WNORM,
     step=0.05,
     label="log₁₀ ‖w‖ (scale of the weights)",
+    valuetext=lambda e: f"‖w‖ = {power_of_ten(e)}",
     marks={-1.5: "0.03", -1: "0.1", 0: "1", 1: "10", 1.5: "30"},
 )
 DADV_LABEL = "θ (angle between w and j − i, degrees)"

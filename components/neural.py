@@ -14,6 +14,7 @@ from dash import html
 from components.common import markdown, section
 from components.grid_slider import grid_player, parse_on_grid, player_figure
 from views import neural as nn_view
+from views.formats import power_of_ten
 from views.neural import DECAY_EXPONENTS, DEFAULT_DECAY
 
 parse_decay_exponent = functools.partial(parse_on_grid, grid=DECAY_EXPONENTS, what="log10 weight decay")
@@ -28,6 +29,7 @@ DECAY = grid_player(
     value=DEFAULT_DECAY,
     step=0.5,
     label="log₁₀ weight decay λ",
+    valuetext=lambda e: f"weight decay λ = {power_of_ten(e, 1)}",
     marks={float(e): f"10^{int(e)}" for e in range(-5, 0)},
 )
 URL_STATE = DECAY.url_state

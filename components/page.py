@@ -110,10 +110,15 @@ def _layout() -> html.Div:
             dcc.Store(id="page-url-keys", data=URL_KEYS),
             dcc.Store(id="page-url-sink"),
             dcc.Store(id="page-fast-lanes", data=FAST_LANES),
+            html.A("Skip to the article", href="#main", id="skip-link", className="skip-link"),
             header(),
-            html.Div(id="page-notice", className="page-notice", role="status", hidden=True),
-        ]
-        + [m.layout() for m in MODULES],
+            html.Main(
+                [html.Div(id="page-notice", className="page-notice", role="status", hidden=True)]
+                + [m.layout() for m in MODULES],
+                id="main",
+                tabIndex="-1",  # the skip link's target takes the focus
+            ),
+        ],
         className="article",
     )
 

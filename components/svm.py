@@ -30,6 +30,7 @@ from views.mnist_params import (
     LOSS_LABELS,
     N_LAMBDA,
     PAIRS,
+    lambda_valuetext,
     parse_choice,
     parse_image_index,
     parse_image_set,
@@ -55,7 +56,7 @@ PLAYER = FramePlayer(
     files=False,
     transient=["store-svm-custom"],
     slider=dict(min=0, max=N_LAMBDA - 1, value=DEFAULT_LAM_INDEX, step=1, marks=LAMBDA_MARKS,
-                allow_direct_input=False, label="L2 regularization λ (grid of 81 values)"),
+                allow_direct_input=False, label="L2 regularization λ (grid of 81 values)", valuetext=lambda_valuetext),
     url=("lam", parse_lam_index),
 )  # fmt: skip
 URL_STATE = {
@@ -75,12 +76,13 @@ def _image_picker(which: str, label: str) -> html.Div:
     sets = [{"label": "training image", "value": "train"}, {"label": "test image", "value": "test"}]
     return html.Div(
         [
-            html.Label(label, htmlFor=f"ctl-svm-{which}-index", className="control-label"),
+            html.Label(label, htmlFor=f"ctl-svm-{which}-index", id=f"ctl-svm-{which}-label", className="control-label"),
             dcc.Dropdown(id=f"ctl-svm-{which}-set", options=sets, value="train", clearable=False, searchable=False,
                          className="svm-set"),
             dcc.Input(id=f"ctl-svm-{which}-index", type="number", min=0, step=1, placeholder="typical", debounce=True,
                       className="svm-index"),
-            html.Button("random", id=f"ctl-svm-{which}-random", n_clicks=0, className="svm-button"),
+            html.Button("random", id=f"ctl-svm-{which}-random", n_clicks=0, className="svm-button",
+                        **{"aria-labelledby": f"ctl-svm-{which}-random ctl-svm-{which}-label"}),
         ],
         className="control svm-picker",
     )  # fmt: skip

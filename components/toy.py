@@ -18,6 +18,7 @@ from components.grid_slider import grid_player, parse_on_grid, player_figure
 from components.widgets.frame_player import FramePlayer
 from views import toy as toy_view
 from views import toy_training
+from views.formats import power_of_ten, signed
 from views.toy import DEFAULT_THETA_DEG, SPACE_START, THETA_GRID_DEG, THETA_STEP_DEG
 from views.toy_training import DEFAULT_NOISY, NOISY_EXPONENTS
 
@@ -38,11 +39,16 @@ parse_theta_deg = functools.partial(parse_on_grid, grid=THETA_GRID_DEG, what="θ
 parse_noisy_exponent = functools.partial(parse_on_grid, grid=NOISY_EXPONENTS, what="log10 λ")
 
 
+def theta_text(deg: float) -> str:
+    """What a θ slider's thumb announces: 'θ = 45.0°'."""
+    return f"θ = {deg:.1f}°"
+
+
 def theta_player(ctl_id: str, fig_id: str, height: int, readouts, url_key: str, label: str) -> FramePlayer:
     """A θ slider in degrees over the 100-value grid 0 … 0.99·90° (step 0.9°) driving graph ``fig_id``."""
     marks = {0: "0°", 30: "30°", 60: "60°", 89.1: "89.1°"}
     url = (url_key, parse_theta_deg)
-    slider_args = dict(value=DEFAULT_THETA_DEG, step=THETA_STEP_DEG, label=label, marks=marks)
+    slider_args = dict(value=DEFAULT_THETA_DEG, step=THETA_STEP_DEG, label=label, marks=marks, valuetext=theta_text)
     return grid_player(ctl_id, fig_id, height, readouts, THETA_GRID_DEG, url, **slider_args)
 
 
@@ -59,6 +65,7 @@ NOISY = grid_player(
     value=DEFAULT_NOISY,
     step=0.25,
     label="log₁₀ λ (L2 regularization)",
+    valuetext=lambda e: f"λ = {power_of_ten(e)}",
     marks={float(e): f"10^{int(e)}" for e in range(-4, 0)},
 )
 URL_STATE = {
@@ -80,8 +87,26 @@ def _space_block() -> html.Figure:
         "Notice: moving right brightens the centre of the picture, moving up brightens its border — "
         "one point, one image.",
         controls=[
-            slider("ctl-toy-a", -1, 1, a0, step=TOY_STEP, label="a (inner pixel)", marks=marks),
-            slider("ctl-toy-b", -1, 1, b0, step=TOY_STEP, label="b (outer pixel)", marks=marks),
+            slider(
+                "ctl-toy-a",
+                -1,
+                1,
+                a0,
+                step=TOY_STEP,
+                label="a (inner pixel)",
+                marks=marks,
+                valuetext=lambda v: f"a = {signed(v)}",
+            ),
+            slider(
+                "ctl-toy-b",
+                -1,
+                1,
+                b0,
+                step=TOY_STEP,
+                label="b (outer pixel)",
+                marks=marks,
+                valuetext=lambda v: f"b = {signed(v)}",
+            ),
         ],
         readout_row=readouts([("ro-toy-space-a", "a = ", f"{a0:+.2f}"), ("ro-toy-space-b", "b = ", f"{b0:+.2f}")]),
     )

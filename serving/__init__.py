@@ -7,6 +7,7 @@
     serving.static      scripts gzipped once, the layout encoded once per period, a slimmer index
     serving.shared      the cache every web process shares (files or Redis) and the answers of pure callbacks
     serving.routes      /svm-data/<pair>/<loss> and /frames-data/<name>
+    serving.figures     /figure/<figure id>: one figure on its own, for an iframe (docs/architecture/classroom.md)
     serving.warming     the background answer warmer the servers start
 
 ``install(app)`` is called once by app.py.  ``python -m serving --check`` verifies the shipped artifacts (the
@@ -32,7 +33,7 @@ def _not_for_health(fn):
 def install(app) -> None:
     """Attach /health, the request limits, error handlers, security headers, the shared cache and the data routes."""
     import settings
-    from serving import health, payload, responses, routes, shared, static
+    from serving import figures, health, payload, responses, routes, shared, static
 
     s = settings.get()
     server = app.server
@@ -54,5 +55,6 @@ def install(app) -> None:
     responses.install_error_handlers(server)
     server.add_url_rule("/health", "health", health.health)
     routes.install_routes(server)
+    figures.install(app)
     static.cache_layout(app)
     health.ARTIFACTS.get()  # start the first check now, in the background

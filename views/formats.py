@@ -40,3 +40,24 @@ def lambda_label(lam: float) -> str:
 def fmt_lambda(lam: float) -> str:
     """The λ readout: '10^-2.0 = 0.01'."""
     return f"{lambda_label(lam)} = {lam:.3g}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def scientific(v: float, digits: int = 1) -> str:
+    """A number as a slider announces it: '1.0 × 10⁻²' (``digits`` decimals in the mantissa)."""
+    if v == 0 or not np.isfinite(v):
+        return f"{v:g}"
+    mantissa, exponent = f"{v:.{digits}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def power_of_ten(exponent: float, digits: int = 2) -> str:
+    """10 to a slider's exponent as text: '10^-2.25' (the slider's marks write powers the same way)."""
+    return f"10^{exponent:.{digits}f}"
+
+
+def signed(v: float, digits: int = 2) -> str:
+    """A signed number with a true minus sign: '−0.60', '+0.30'."""
+    return f"{v:+.{digits}f}".replace("-", "−")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from models import conventions
+from views.formats import scientific
 
 PAIRS = conventions.PAIRS  # every (a, b), a < b
 LOSSES = conventions.LOSSES
@@ -17,6 +18,11 @@ DEFAULT_LAM_INDEX = 40  # λ = 10^-2
 LOSS_LABELS = {"hinge": "hinge (SVM)", "logistic": "softplus (logistic regression)"}
 IMAGE_SETS = ("train", "test")
 LAMBDA_MARKS = {s: f"1e{int(conventions.LAMBDA_EXPONENTS[s])}" for s in range(0, conventions.N_LAMBDA, 10)}
+
+
+def lambda_valuetext(index: float) -> str:
+    """What a λ slider's thumb announces at grid index ``index``: 'λ = 1.0 × 10⁻²'."""
+    return f"λ = {scientific(float(conventions.LAMBDAS[int(round(index))]))}"
 
 
 def parse_pair(raw: str) -> str:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from models import geometry
 from views.formats import rounded
-from views.style import PALETTE
+from views.style import EDGE, PALETTE, rgba
 
 BAND_FILL = "rgba(213, 94, 0, 0.12)"
 PLANE_UIDS = ("band", "class-I", "class-J", "boundary", "w-hat", "centroids")
@@ -118,7 +118,7 @@ def plane_traces(fig: go.Figure, pf: PlaneFrames, y_shown: np.ndarray, row: int 
                 y=[],
                 mode="markers",
                 name=f"class {cls}",
-                marker=dict(size=5, color=PALETTE[cls], opacity=0.55),
+                marker=dict(size=5, color=rgba(PALETTE[cls], 0.55), line=dict(color=EDGE[cls], width=0.8)),
                 hoverinfo="skip",
                 uid=f"class-{cls}",
             ),

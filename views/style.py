@@ -22,6 +22,11 @@ PALETTE = {
     "sky": "#56B4E9",
     "yellow": "#F0E442",
 }
+# The classes' colours where they must stand out from the white background by themselves (WCAG 2.1 non-text
+# contrast, 3:1): outlines of markers and thin lines.  Okabe–Ito's orange is 2.3:1 on white, so class I's strokes
+# are a darker shade of it (3.7:1) while fills keep the orange; blue is 5.2:1 as it is.  tests/test_classroom.py
+# checks every class trace of the page.
+EDGE = {"I": "#B87800", "J": "#0072B2"}
 # Sequential map for images in [0, 1] (and the toy's [−1, 1] drawn as (v+1)/2): Blues.
 IMAGE_COLORSCALE = "Blues"
 # Diverging map for signed things (weights, perturbations), symmetric around 0.

@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 from models.sweeps import Sweep
 from views.formats import compact, rounded
 from views.pair_models import ModelRows
-from views.style import PALETTE, base_layout, rgba
+from views.style import EDGE, PALETTE, base_layout, rgba
 
 FIG_ID = "fig-svm-loss"
 HEIGHT = 360
@@ -125,7 +125,7 @@ def loss_template() -> dict:
     # Each histogram is one filled step line (a point per bin's left edge, then the last right edge): one SVG
     # path per class instead of a rectangle per bin, so a slider step redraws two paths, not ~200 bars.
     for cls in ("I", "J"):
-        step = dict(shape="hv", width=1, color=PALETTE[cls])
+        step = dict(shape="hv", width=1, color=EDGE[cls])
         hist = go.Scatter(x=[], y=[], mode="lines", line=step, fill="tozeroy", fillcolor=rgba(PALETTE[cls], 0.45))
         hist.update(name=f"class {cls}", hovertemplate="y·d from %{x:.2f}: %{y} points<extra></extra>")
         fig.add_trace(hist.update(uid=f"hist-{cls}"), row=1, col=1)

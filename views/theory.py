@@ -26,7 +26,7 @@ from views import toy as toy_view
 from views.class_points import class_points
 from views.figure_frames import figure_frames, frames_key
 from views.frames import FrameSet
-from views.style import PALETTE, base_layout
+from views.style import EDGE, PALETTE, base_layout
 
 log = logging.getLogger(__name__)
 FRAMES_KEY = frames_key(__file__, toy_view.__file__)
@@ -97,7 +97,7 @@ def _histogram_traces(hist: dict, loss: str, show_legend: bool) -> list[go.Scatt
             x=centres,
             y=hist[cls],
             mode="lines",
-            line=dict(shape="hvh", width=1, color=PALETTE[cls]),
+            line=dict(shape="hvh", width=1, color=EDGE[cls]),
             fill="tozeroy",
             fillcolor=_FILL[cls],
             name=f"class {cls} (digit {PAIR[cls == 'J']})",

@@ -21,7 +21,7 @@ from models.toy import X_REF, w_theta
 from views import pictures
 from views.figure_frames import figure_frames, frames_key
 from views.frames import FrameSet
-from views.style import PALETTE, base_layout
+from views.style import EDGE, PALETTE, base_layout
 
 FRAMES_KEY = frames_key(__file__, pictures.__file__)
 
@@ -129,7 +129,7 @@ def _class_traces(show_legend: bool = True) -> list[go.Scatter]:
             x=x,
             y=[0, 0],
             mode="lines",
-            line=dict(color=PALETTE[cls], width=7),
+            line=dict(color=EDGE[cls], width=7),
             name=f"class {cls}",
             showlegend=show_legend,
             hovertemplate=f"class {cls}: a ∈ {span}, b = 0<extra></extra>",

@@ -69,7 +69,7 @@ def make_toy_noisy(data: dict, k: int) -> go.Figure:
     X, y = data["X"], data["y"]
     is_p = np.all(np.isclose(X, toy.P_NOISY), axis=1)
     fig = go.Figure()
-    marker = dict(size=7, line=dict(color="white", width=0.5))
+    marker = dict(size=7)
     for trace in class_points(X[~is_p], y[~is_p], marker, "class {} (training)"):
         fig.add_trace(trace)
     p = go.Scatter(

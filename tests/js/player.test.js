@@ -167,3 +167,17 @@ test("the page's first view, naming its set and frame, is taken as drawn", () =>
   player.pick(SPEC, 2, sets);
   assert.equal(calls.length, 1);
 });
+
+test("a graph that is not in the document (a figure embedded alone) is left alone, the others drawn", () => {
+  const {ctx, player, calls, els} = page({view: {pair: "2-3", k: 40}});
+  ctx.document.getElementById = (id) => (id === "fig-gone" ? null : els[id] || (els[id] = {textContent: ""}));
+  const graph = ctx.l2plotly.graph;
+  ctx.l2plotly.graph = (id) => (id === "fig-gone" ? null : graph(id));
+  const spec = Object.assign({}, SPEC, {views: ["fig-gone", "fig-x"]});
+  const sets = [lineSet({pair: "2-3"})];
+  assert.deepEqual(player.pick(spec, 1, sets), [NU, NU, NU, NU]);
+  assert.equal(calls.length, 1); // fig-x drawn by index; nothing asked of the missing graph
+  assert.equal(els["ro-a"].textContent, "a1");
+  player.lane(2, sets[0], spec); // the fast lane still draws the graph that is there
+  assert.equal(calls.length, 2);
+});
