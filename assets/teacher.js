@@ -91,6 +91,29 @@
     }
   }
 
+  const TOOLS = [["link", "Copy link to this view"], ["png", "Download PNG"], ["svg", "Download SVG"]];
+
+  // The disclosure's contents, built the first time it opens (components/common.py figure_tools renders only the
+  // disclosure: plain DOM here keeps the Dash renderer's component count, which every slider step pays for, low).
+  function fill(tools) {
+    if (!tools || tools.querySelector(".figure-tools-row")) return;
+    const row = doc.createElement("div");
+    row.className = "figure-tools-row";
+    for (const [tool, text] of TOOLS) {
+      const button = doc.createElement("button");
+      button.type = "button";
+      button.className = "fig-tool";
+      button.setAttribute("data-tool", tool);
+      button.textContent = text;
+      row.appendChild(button);
+    }
+    const status = doc.createElement("span");
+    status.className = "fig-tool-status";
+    status.setAttribute("role", "status");
+    row.appendChild(status);
+    tools.appendChild(row);
+  }
+
   async function act(button) {
     const tools = button.closest(".figure-tools");
     const figId = tools && tools.getAttribute("data-figure");
@@ -141,6 +164,14 @@
   };
 
   function install() {
+    // Before the disclosure opens (a click on its summary, by pointer or keyboard), and on any other opening.
+    doc.addEventListener("click", (e) => {
+      const summary = e.target && e.target.closest ? e.target.closest(".figure-tools > summary") : null;
+      if (summary) fill(summary.parentElement);
+    }, true);
+    doc.addEventListener("toggle", (e) => {
+      if (e.target && e.target.matches && e.target.matches(".figure-tools") && e.target.open) fill(e.target);
+    }, true);
     doc.addEventListener("click", (e) => {
       const button = e.target && e.target.closest ? e.target.closest(".figure-tools .fig-tool") : null;
       if (button) act(button);
@@ -155,5 +186,5 @@
   if (doc && doc.body) install();
   else if (doc) doc.addEventListener("DOMContentLoaded", install);
 
-  root.l2teacher = {viewUrl: viewUrl, fitForPrint: fitForPrint, download: download};
+  root.l2teacher = {viewUrl: viewUrl, fitForPrint: fitForPrint, download: download, fill: fill};
 })(typeof window !== "undefined" ? window : globalThis);

@@ -135,21 +135,12 @@ def figure_block(
 
 def figure_tools(fig_id: str) -> html.Details:
     """The teacher's tools of a figure, behind one disclosure (one tab stop): copy the link to this view, download
-    the figure as PNG or SVG (assets/teacher.js; Plotly's own export, in the browser).  ``role=status`` says what
-    happened ("Link copied")."""
+    the figure as PNG or SVG (Plotly's own export, in the browser), and a ``role=status`` line that says what
+    happened ("Link copied").  Only the disclosure is a Dash component: assets/teacher.js builds its buttons when
+    it is first opened.  Every Dash component costs a little on every slider step (the renderer's store notifies
+    each one), and these six per figure cost 5–20 ms of a step's p95 (BENCHMARKS.md, "Latency, old vs new")."""
     return html.Details(
-        [
-            html.Summary("Share or download", className="figure-tools-summary"),
-            html.Div(
-                [
-                    html.Button("Copy link to this view", className="fig-tool", **{"data-tool": "link"}),
-                    html.Button("Download PNG", className="fig-tool", **{"data-tool": "png"}),
-                    html.Button("Download SVG", className="fig-tool", **{"data-tool": "svg"}),
-                    html.Span(className="fig-tool-status", role="status"),
-                ],
-                className="figure-tools-row",
-            ),
-        ],
+        [html.Summary("Share or download", className="figure-tools-summary")],
         className="figure-tools",
         **{"data-figure": fig_id},
     )
