@@ -137,8 +137,8 @@ def figure_tools(fig_id: str) -> html.Details:
     """The teacher's tools of a figure, behind one disclosure (one tab stop): copy the link to this view, download
     the figure as PNG or SVG (Plotly's own export, in the browser), and a ``role=status`` line that says what
     happened ("Link copied").  Only the disclosure is a Dash component: assets/teacher.js builds its buttons when
-    it is first opened.  Every Dash component costs a little on every slider step (the renderer's store notifies
-    each one), and these six per figure cost 5–20 ms of a step's p95 (BENCHMARKS.md, "Latency, old vs new")."""
+    it is first opened, which keeps 105 components (five per figure) out of the renderer's store, whose work on
+    every update grows with the number of components."""
     return html.Details(
         [html.Summary("Share or download", className="figure-tools-summary")],
         className="figure-tools",
