@@ -1,9 +1,9 @@
 """The latency benchmark on two versions of the code, side by side in one run on one machine.
 
-    python benchmarks/latency_ab.py [--old pre-redesign] [--rounds 3] [--samples 40] [--loads 5]
+    python benchmarks/latency_ab.py [--old pre-redesign] [--new REV] [--rounds 3] [--samples 40] [--loads 5]
 
 Starts two servers — the code at git revision ``--old`` (checked out into a temporary worktree) and this
-checkout — each with its own fresh cache and its answer warmer, waits until both warmers are done, then measures
+checkout (or the code at ``--new``, checked out the same way) — each with its own fresh cache and its answer warmer, waits until both warmers are done, then measures
 both with the same harness (``benchmarks/latency.py``: key presses per slider, pair changes, page loads),
 alternating which goes first in each round so that drifts in the machine's load fall on both.  Reports, per
 measure, the median over rounds for each version and the ratio new / old, in
@@ -79,7 +79,7 @@ def report(old_rev: str, new_name: str, runs: dict[str, list[dict]], args, load:
         f"{args.rounds} rounds, the order alternating; per round `benchmarks/latency.py`'s measures with "
         f"{args.samples} key presses per slider and {args.loads} page loads; the table gives the median over rounds. "
         f"Load average {load[0]:.1f} → {load[1]:.1f} on {os.cpu_count()} cores. "
-        f"Rerun: `python benchmarks/latency_ab.py --old {old_rev} --rounds {args.rounds} --samples {args.samples} "
+        f"Rerun: `python benchmarks/latency_ab.py --old {old_rev}{f' --new {args.new}' if args.new else ''} --rounds {args.rounds} --samples {args.samples} "
         f"--loads {args.loads}`.",
         "",
         "| measure | old | new | new / old | rounds (old; new) |",
@@ -100,26 +100,33 @@ def report(old_rev: str, new_name: str, runs: dict[str, list[dict]], args, load:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--old", default="pre-redesign", help="git revision of the old code (default: pre-redesign)")
+    parser.add_argument("--new", help="git revision of the new code (default: this checkout, as it is)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--samples", type=int, default=40, help="key presses per slider per round")
     parser.add_argument("--loads", type=int, default=5, help="page loads per round (median reported)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latency_ab.md")
     args = parser.parse_args(argv)
-    rev = subprocess.run(["git", "rev-parse", "--short", args.old], cwd=ROOT, capture_output=True, text=True)
-    if rev.returncode:
-        print(f"error: unknown revision {args.old!r}", file=sys.stderr)
-        return 2
+    for given in filter(None, (args.old, args.new)):
+        rev = subprocess.run(["git", "rev-parse", "--short", given], cwd=ROOT, capture_output=True, text=True)
+        if rev.returncode:
+            print(f"error: unknown revision {given!r}", file=sys.stderr)
+            return 2
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     new_name = f"this checkout (`{head.stdout.strip()}`{', with uncommitted changes' if dirty else ''})"
+    if args.new:
+        new_name = f"`{args.new}` (`{rev.stdout.strip()}`)"
     with tempfile.TemporaryDirectory(prefix="l2ab-") as tmp:
         tmp = Path(tmp)
         old_tree = tmp / "old"
-        subprocess.run(["git", "worktree", "add", "--detach", str(old_tree), args.old], cwd=ROOT, check=True)
+        trees = {"old": old_tree, "new": tmp / "new" if args.new else ROOT}
+        for name, given in (("old", args.old), ("new", args.new)):
+            if given:
+                subprocess.run(["git", "worktree", "add", "--detach", str(trees[name]), given], cwd=ROOT, check=True)
         procs = []
         try:
             urls = {}
-            for name, tree in (("old", old_tree), ("new", ROOT)):
+            for name, tree in trees.items():
                 proc, urls[name] = start(tree, tmp / f"cache-{name}", tmp / f"{name}.log")
                 procs.append(proc)
             time.sleep(2)
@@ -135,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
             for proc in procs:
                 proc.terminate()
                 proc.wait(timeout=30)
-            subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=ROOT, check=False)
+            for tree in trees.values():
+                if tree != ROOT:
+                    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)
