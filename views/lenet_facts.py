@@ -103,15 +103,15 @@ def _adversarial_facts(summary: dict, plain: dict, out: dict) -> None:
         if mn is None:
             continue
         rival = max((lad for lad in ladder if lad[0] <= err + 0.05), key=lambda lad: lad[1], default=None)
-        rows.append((eps, err, mn, rival, len(members)))
+        epochs = "/".join(str(k) for k in sorted({e.get("epochs") for _, e in members if e.get("epochs")}))
+        rows.append((eps, err, mn, rival, len(members), epochs))
     out["n_adv"] = sum(r[4] for r in rows)
     if not rows:
         return
     clauses = []
-    for eps, err, mn, rival, n in rows:
-        text = (
-            f"at ε = {eps:g} ({n} seed{'s' if n > 1 else ''}) the median distance is {mn:.2f} at {err:.2f} % test error"
-        )
+    for eps, err, mn, rival, n, epochs in rows:
+        trained = f"{n} seed{'s' if n > 1 else ''}" + (f", {epochs} epochs" if epochs else "")
+        text = f"at ε = {eps:g} ({trained}) the median distance is {mn:.2f} at {err:.2f} % test error"
         if rival is None:
             text += ", and no weight decay is as accurate"
         else:
