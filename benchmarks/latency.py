@@ -372,11 +372,15 @@ def main(argv: list[str] | None = None) -> int:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=15)
-    text = report(res, args.samples)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
-    print(text)
+    write_report(args.out, report(res, args.samples))
     return 0
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write a results file (creating its folder) and print it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    print(text)
 
 
 if __name__ == "__main__":

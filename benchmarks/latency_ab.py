@@ -1,6 +1,6 @@
 """The latency benchmark on two versions of the code, side by side in one run on one machine.
 
-    python benchmarks/latency_ab.py [--old pre-redesign] [--new REV] [--rounds 3] [--samples 40] [--loads 5]
+    python benchmarks/latency_ab.py [--old 5da8bf6] [--new REV] [--rounds 3] [--samples 40] [--loads 5]
 
 Starts two servers — the code at git revision ``--old`` (checked out into a temporary worktree) and this
 checkout (or the code at ``--new``, checked out the same way) — each with its own fresh cache and its answer warmer, waits until both warmers are done, then measures
@@ -26,6 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import latency  # noqa: E402
 from tests.conftest import free_port, wait_http  # noqa: E402
+
+# The last commit before the redesign (issue 11), named by hash: a clone carries commits, not local tags.
+PRE_REDESIGN = "5da8bf6"
 
 
 def start(checkout: Path, cache: Path, log: Path) -> tuple[subprocess.Popen, str]:
@@ -99,7 +102,11 @@ def report(old_rev: str, new_name: str, runs: dict[str, list[dict]], args, load:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--old", default="pre-redesign", help="git revision of the old code (default: pre-redesign)")
+    parser.add_argument(
+        "--old",
+        default=PRE_REDESIGN,
+        help=f"git revision of the old code (default: {PRE_REDESIGN}, the last commit before the redesign)",
+    )
     parser.add_argument("--new", help="git revision of the new code (default: this checkout, as it is)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--samples", type=int, default=40, help="key presses per slider per round")
@@ -145,9 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             for tree in trees.values():
                 if tree != ROOT:
                     subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
-    print(text)
+    latency.write_report(args.out, text)
     return 0
 
 

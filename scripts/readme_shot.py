@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import CHROMIUM_ARGS, free_port, start_app  # noqa: E402
+from tests.conftest import CHROMIUM_ARGS, app_url  # noqa: E402
 from tests.screenshots import wait_painted  # noqa: E402
 
 
@@ -47,18 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--height", type=int, default=900)
     p.add_argument("--max-kb", type=int, default=150)
     args = p.parse_args(argv)
-    proc = None
-    url = args.url
-    if not url:
-        port = free_port()
-        proc = start_app(port)
-        url = f"http://127.0.0.1:{port}/"
-    try:
+    with app_url(args.url) as url:
         size = shoot(url, args.out, args.width, args.height)
-    finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=15)
     print(f"{args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}: {size / 1024:.0f} KB")
     if size > args.max_kb * 1024:
         args.out.unlink()

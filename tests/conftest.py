@@ -12,6 +12,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,39 @@ def start_app(port: int, extra_env: dict | None = None, log_path: Path | None = 
         proc.kill()
         raise
     return proc
+
+
+def stop_processes(procs: list[subprocess.Popen]) -> None:
+    """Stop what a test started, last first: a process that leads its own group (``start_new_session``) with its
+    whole group, any other alone; wait for each, killing one that does not end in 15 s."""
+    for p in reversed(procs):
+        try:
+            if os.getpgid(p.pid) == p.pid:
+                os.killpg(p.pid, 15)
+            else:
+                p.terminate()
+        except ProcessLookupError:
+            pass
+    for p in procs:
+        try:
+            p.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+@contextmanager
+def app_url(url: str | None = None) -> Iterator[str]:
+    """The page's URL: ``url`` when given (a running app), else one started here and stopped on exit."""
+    if url:
+        yield url
+        return
+    port = free_port()
+    proc = start_app(port)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import CHROMIUM_ARGS, ROOT, free_port, start_app
+from tests.conftest import CHROMIUM_ARGS, ROOT, app_url
 
 OUT = ROOT / "screenshots"
 
@@ -59,19 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="use a running app instead of starting one")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    proc = None
-    url = args.url
-    if not url:
-        port = free_port()
-        proc = start_app(port)
-        url = f"http://127.0.0.1:{port}/"
-    try:
+    with app_url(args.url) as url:
         for path in shoot(url, args.out):
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
-    finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=15)
     return 0
 
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 import settings
-from tests.conftest import free_port, wait_http
+from tests.conftest import free_port, stop_processes, wait_http
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -138,16 +138,7 @@ def cluster(tmp_path_factory):
             "start": start,
         }
     finally:
-        for p in reversed(procs):
-            try:
-                p.terminate() if p is procs[0] else os.killpg(p.pid, 15)
-            except ProcessLookupError:
-                pass
-        for p in procs:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(procs)
 
 
 @pytest.mark.redis

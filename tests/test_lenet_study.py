@@ -113,11 +113,13 @@ def test_calibration_fields_equal_a_fresh_computation(data):
     model, _ = nets.load_net(N.HIGH)
     logits = lenet.predict_logits(model, xte)
     cal = summary["nets"][N.HIGH]["calibration"]
-    assert cal["ece"] == pytest.approx(calibration.ece(logits, yte), abs=1e-9)
+    # float32 logits differ in their last bits with the number of threads the convolutions ran on (here vs when
+    # the analysis ran): ~1e-8 percentage points of ECE; a wrong bin, edge or weight moves it by > 1e-3.
+    assert cal["ece"] == pytest.approx(calibration.ece(logits, yte), abs=1e-6)
     fit, ev = calibration.split_indices(len(yte))
     assert cal["t_nll"] == pytest.approx(calibration.fit_temperature(logits[fit], yte[fit]), rel=1e-6)
     assert cal["reliability_t1"]["count"] == calibration.reliability(logits, yte).count.tolist()
-    assert cal["ece_calibrated"] == pytest.approx(calibration.ece(logits[ev], yte[ev], cal["t_nll"]), abs=1e-9)
+    assert cal["ece_calibrated"] == pytest.approx(calibration.ece(logits[ev], yte[ev], cal["t_nll"]), abs=1e-6)
     z = logits - logits.mean(1, keepdims=True)
     assert summary["nets"][N.HIGH]["logit_rms"] == pytest.approx(float(np.sqrt(np.mean(z**2))), rel=1e-6)
 

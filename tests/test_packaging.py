@@ -300,7 +300,9 @@ def test_the_wheel_holds_every_module_asset_and_artifact(installed):
     assert {"l2angle = app:main", "l2angle-serve = serving.server:main", "l2angle-worker = cli:main"} <= set(
         scripts.splitlines()
     )
-    assert installed["wheel"].stat().st_size < 60 * 2**20  # the artifacts are ~46 MB, compressed already
+    # Nothing big beside what it must hold: the artifacts (compressed already, ~70 MB with 13 LeNets) and the code.
+    must = sum((ROOT / n).stat().st_size for n in expected)
+    assert installed["wheel"].stat().st_size < must + 4 * 2**20, (installed["wheel"].stat().st_size, must)
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from jobs import tasks
-from tests.conftest import free_port, wait_http
+from tests.conftest import free_port, stop_processes, wait_http
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
@@ -119,16 +119,7 @@ def cluster(tmp_path_factory):
             wait_http(f"http://127.0.0.1:{port}/health", timeout=180)
         yield {"urls": [f"http://127.0.0.1:{p}" for p in ports], "tmp": tmp, "procs": procs}
     finally:
-        for p in reversed(procs):
-            try:
-                os.killpg(p.pid, 15) if p is not redis_proc else p.terminate()
-            except ProcessLookupError:
-                pass
-        for p in procs:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(procs)
 
 
 def _until_done(url: str, key: str, timeout: float = 120) -> dict:
