@@ -1,5 +1,6 @@
-/* The teacher's tools (window.l2teacher): each figure's "Share or download" disclosure (components/common.py
- * figure_tools), opening the page at a figure (#fig-…), print sizing, and the embedded figure's stand-ins.
+/* The teacher's tools (window.l2teacher): each figure's "Share or download" disclosure (added here beside the title
+ * of every `figure[data-figure]`, components/common.py figure_block), opening the page at a figure (#fig-…), print
+ * sizing, and the embedded figure's stand-ins.
  *
  *   - Copy link to this view: the article's address with the controls' current query and the figure as fragment
  *     (from a figure embedded at /figure/<id> too: the link opens the whole article there); "Link copied" is
@@ -93,8 +94,27 @@
 
   const TOOLS = [["link", "Copy link to this view"], ["png", "Download PNG"], ["svg", "Download SVG"]];
 
-  // The disclosure's contents, built the first time it opens (components/common.py figure_tools renders only the
-  // disclosure: plain DOM here keeps the Dash renderer's component count, which every slider step pays for, low).
+  // Each figure's disclosure, as plain DOM: every Dash component adds to the renderer's work on each update (slider
+  // steps included), and these need nothing from Dash.  It floats at the right of the title, before it in the
+  // document (assets/a11y.css), inside the figure block React rendered once and never re-renders (static layout).
+  // Returns the number of figures found.
+  function addTools(within) {
+    const figures = within.querySelectorAll(".figure[data-figure]");
+    for (const fig of figures) {
+      if (fig.querySelector(":scope > .figure-tools")) continue;
+      const tools = doc.createElement("details");
+      tools.className = "figure-tools";
+      tools.setAttribute("data-figure", fig.getAttribute("data-figure"));
+      const summary = doc.createElement("summary");
+      summary.className = "figure-tools-summary";
+      summary.textContent = "Share or download";
+      tools.appendChild(summary);
+      fig.insertBefore(tools, fig.firstChild);
+    }
+    return figures.length;
+  }
+
+  // The disclosure's contents, built the first time it opens.
   function fill(tools) {
     if (!tools || tools.querySelector(".figure-tools-row")) return;
     const row = doc.createElement("div");
@@ -153,8 +173,10 @@
     for (const el of doc.querySelectorAll(".dash-graph")) {
       const w = el.offsetWidth;
       if (w <= 0) continue;
-      el.style.setProperty("--print-width", w + "px");
-      el.style.setProperty("--print-zoom", String(Math.min(1, PRINT_WIDTH / w).toFixed(3)));
+      const width = w + "px", zoom = String(Math.min(1, PRINT_WIDTH / w).toFixed(3));
+      // Only what changed: a custom property inherits, so setting one restyles every node of the graph's SVG.
+      if (el.style.getPropertyValue("--print-width") !== width) el.style.setProperty("--print-width", width);
+      if (el.style.getPropertyValue("--print-zoom") !== zoom) el.style.setProperty("--print-zoom", zoom);
     }
   }
   let fitTimer = null;
@@ -164,6 +186,15 @@
   };
 
   function install() {
+    // The layout arrives after this script: Dash renders it in one piece, every figure block at once, and never
+    // renders a block again (the layout is static).  So the tools are added when the first block appears, and the
+    // watch ends there: it never sees the nodes Plotly adds on every draw.
+    if (!addTools(doc)) {
+      const watch = new root.MutationObserver(() => {
+        if (addTools(doc)) watch.disconnect();
+      });
+      watch.observe(doc.body, {childList: true, subtree: true});
+    }
     // Before the disclosure opens (a click on its summary, by pointer or keyboard), and on any other opening.
     doc.addEventListener("click", (e) => {
       const summary = e.target && e.target.closest ? e.target.closest(".figure-tools > summary") : null;
@@ -186,5 +217,5 @@
   if (doc && doc.body) install();
   else if (doc) doc.addEventListener("DOMContentLoaded", install);
 
-  root.l2teacher = {viewUrl: viewUrl, fitForPrint: fitForPrint, download: download, fill: fill};
+  root.l2teacher = {viewUrl: viewUrl, fitForPrint: fitForPrint, download: download, fill: fill, addTools: addTools};
 })(typeof window !== "undefined" ? window : globalThis);

@@ -103,46 +103,28 @@ def figure_block(
     readout_row: html.Div | None = None,
     wide: bool = False,
 ) -> html.Figure:
-    """A figure: title (with the teacher's tools), controls, the graph(s) in ``body``, readouts, and a caption of
-    what to notice.  The graphs' group is named by the title and described by the caption and the live readouts
-    (their text alternative); ``data-figure`` names the figure for the tools and the /figure/<id> route."""
+    """A figure: title, controls, the graph(s) in ``body``, readouts, and a caption of what to notice.  The figure
+    is named by its title and described by the caption and the live readouts (its text alternative);
+    ``data-figure`` names it for the teacher's tools, which assets/teacher.js adds beside the title as plain DOM
+    (docs/architecture/classroom.md), and for the /figure/<id> route.
+
+    Only what Dash must know about is a component here: the renderer's work on every update — each slider step
+    included — grows with the number of components in the layout, so the block adds two (the figure and its title)
+    around what the section gives it."""
     title_id, caption_id, readouts_id = f"{fig_id}-title", f"{fig_id}-caption", f"{fig_id}-readouts"
     described = caption_id
     if readout_row is not None:
         readout_row.id = getattr(readout_row, "id", None) or readouts_id
         described = f"{caption_id} {readout_row.id}"
-    graphs = html.Div(
-        list(body),
-        role="group",
-        className="figure-body",
-        **{"aria-labelledby": title_id, "aria-describedby": described},
-    )
     return html.Figure(
-        [
-            html.Div(
-                [html.Div(title, id=title_id, className="figure-title"), figure_tools(fig_id)], className="figure-head"
-            )
-        ]
+        [html.Div(title, id=title_id, className="figure-title")]
         + ([html.Div(list(controls), className="controls")] if controls else [])
-        + [graphs]
+        + list(body)
         + ([readout_row] if readout_row is not None else [])
         + [html.Figcaption(caption, id=caption_id)],
         id=f"{fig_id}-block",
         className="figure" + (" figure-wide" if wide else ""),
-        **{"aria-labelledby": title_id, "data-figure": fig_id},
-    )
-
-
-def figure_tools(fig_id: str) -> html.Details:
-    """The teacher's tools of a figure, behind one disclosure (one tab stop): copy the link to this view, download
-    the figure as PNG or SVG (Plotly's own export, in the browser), and a ``role=status`` line that says what
-    happened ("Link copied").  Only the disclosure is a Dash component: assets/teacher.js builds its buttons when
-    it is first opened, which keeps 105 components (five per figure) out of the renderer's store, whose work on
-    every update grows with the number of components."""
-    return html.Details(
-        [html.Summary("Share or download", className="figure-tools-summary")],
-        className="figure-tools",
-        **{"data-figure": fig_id},
+        **{"aria-labelledby": title_id, "aria-describedby": described, "data-figure": fig_id},
     )
 
 

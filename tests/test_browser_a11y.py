@@ -104,13 +104,13 @@ def test_skip_link_landmarks_and_names(page, mnist_url):
         " [s.id, (document.getElementById(s.getAttribute('aria-labelledby')) || {}).textContent || ''])"
     )
     assert len(regions) >= 8 and all(name.strip() for _, name in regions), regions
-    # every figure: a group named by its title and described by its caption and its live readouts
+    # every figure: named by its title and described by its caption and its live readouts
     groups = page.evaluate(
-        "() => [...document.querySelectorAll('.figure-body')].map(g => [g.getAttribute('aria-labelledby'),"
+        "() => [...document.querySelectorAll('figure')].map(g => [g.getAttribute('aria-labelledby'),"
         " (g.getAttribute('aria-describedby') || '').split(' ').map(i => !!document.getElementById(i))])"
     )
-    assert len(groups) >= 18 and all(t and all(ok) and ok for t, ok in groups), groups
-    described = page.get_attribute("#fig-hero-block .figure-body", "aria-describedby")
+    assert len(groups) >= 21 and all(t and all(ok) and ok for t, ok in groups), groups
+    described = page.get_attribute("#fig-hero-block", "aria-describedby")
     assert described == "fig-hero-caption fig-hero-readouts"
     # every control has a name from a visible label: thumbs, number boxes, dropdowns and labelled radio groups point
     # at their label; each radio sits in its own label; the drawing canvas says what it is for

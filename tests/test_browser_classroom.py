@@ -75,6 +75,7 @@ def test_two_figures_embedded_show_the_state_their_query_asks_for(page, mnist_ur
     shown = frame.evaluate("() => [...document.querySelectorAll('.dash-graph')].map(g => g.id)")
     assert shown == ["fig-svm-loss"]
     assert frame.locator("h1, .prose, #fig-svm-plane-block, #fig-hero").count() == 0
+    assert frame.locator("#fig-svm-loss-block > details.figure-tools summary").inner_text() == "Share or download"
     assert frame.locator("#page-notice").is_hidden()
     grid = frame.evaluate("() => document.querySelector('#fig-svm-loss .js-plotly-plot').data[4].x.length")
     assert grid == 81  # the sweep's curves: the 7 vs 9 sweep is drawn
@@ -98,6 +99,30 @@ def test_two_figures_embedded_show_the_state_their_query_asks_for(page, mnist_ur
     assert "toy_theta" in frame.inner_text("#page-notice")
     assert text(frame, "ro-toy-lines-theta").startswith("45.0°")
     assert page.problems == []
+
+
+TOOLS_PLACED = """() => [...document.querySelectorAll('figure[data-figure]')].map(f => {
+  const tools = f.querySelectorAll(':scope > details.figure-tools');
+  const t = tools[0], title = f.querySelector(':scope > .figure-title');
+  if (tools.length !== 1 || !title) return [f.id, tools.length, !!title];
+  const s = t.querySelector('summary').getBoundingClientRect(), h = title.getBoundingClientRect();
+  const r = f.getBoundingClientRect(), next = title.nextElementSibling.getBoundingClientRect();
+  return [f.id, t.dataset.figure === f.dataset.figure && f.firstElementChild === t
+    && s.top < h.bottom && s.bottom > h.top && s.right <= r.right + 1 && s.right >= r.right - 2 && next.top >= s.bottom];
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_figure_gets_its_tools_beside_its_title(browser, mnist_url, width):
+    """assets/teacher.js adds one disclosure per figure, first in the block, on the title's line at its right, and
+    what follows the title starts below it — at desktop and phone widths."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        open_page(page, mnist_url)
+        placed = page.evaluate(TOOLS_PLACED)
+        assert len(placed) >= 21 and all(ok is True for _, ok in placed), placed
+    finally:
+        page.close()
 
 
 def test_link_to_this_view_is_copied_and_opens_the_page_there(browser, mnist_url):

@@ -7,6 +7,7 @@ import json
 
 import dash._callback
 import pytest
+from dash import html
 
 from components import embed
 from components import page as page_module
@@ -65,11 +66,16 @@ def test_a_figure_driven_from_a_sibling_block_brings_its_controls(tree):
     assert "ctl-toy-theta" in lines and "ctl-svm-lambda" not in lines and "fig-toy-lines-frames-src" in lines
 
 
-def test_the_article_has_no_stand_ins_and_its_figures_their_tools(tree):
+def test_the_article_has_no_stand_ins_and_its_figures_name_and_describe_themselves(tree):
     text = json.dumps(tree.to_plotly_json(), default=lambda o: o.to_plotly_json())
     assert "StandIn" not in text and '"embed"' not in text
-    tools = [c for c, _ in embed.walk(tree) if getattr(c, "className", None) == "figure-tools"]
-    assert sorted(t.to_plotly_json()["props"]["data-figure"] for t in tools) == sorted(embed.figure_ids(tree))
+    ids = {c.id for c, _ in embed.walk(tree) if isinstance(getattr(c, "id", None), str)}
+    blocks = [c.to_plotly_json()["props"] for c, _ in embed.walk(tree) if isinstance(c, html.Figure)]
+    assert [b["data-figure"] for b in blocks] == embed.figure_ids(tree) and len(blocks) >= 21
+    for b in blocks:  # the tools come from assets/teacher.js (tests/test_browser_classroom.py); the names from here
+        assert b["id"] == f"{b['data-figure']}-block" and b["aria-labelledby"] == f"{b['data-figure']}-title"
+        described = b["aria-describedby"].split()
+        assert described[0] == f"{b['data-figure']}-caption" and set(described) <= ids, b["id"]
 
 
 def test_slider_thumbs_announce_each_grid_value_with_its_unit(tree):

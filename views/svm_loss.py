@@ -20,7 +20,7 @@ from views.style import EDGE, PALETTE, base_layout, rgba
 
 FIG_ID = "fig-svm-loss"
 HEIGHT = 360
-# Below 600 px the panels go one above the other (side by side their inner axis titles run into each other); the
+# Below 600 px the panels go one above the other (side by side, narrower, their inner axis titles would meet); the
 # graph's box grows to the new height in assets/mnist.css.
 PHONE = {
     "height": 640,
@@ -115,7 +115,7 @@ def loss_update(rows: ModelRows, k: int, loss: str, edges: np.ndarray) -> dict[s
 def loss_template() -> dict:
     """F10's traces and axes without a sweep's data or ranges (``loss_figure`` fills them in)."""
     fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.58, 0.42], horizontal_spacing=0.14,
+        rows=1, cols=2, column_widths=[0.58, 0.42], horizontal_spacing=0.2,
         specs=[[{"secondary_y": True}, {"secondary_y": True}]],
     )  # fmt: skip
     # Fixed margins wide enough at 375 px (what axis automargin settles on there: left 68, right 44, bottom 79) for
