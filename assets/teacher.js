@@ -217,5 +217,5 @@
   if (doc && doc.body) install();
   else if (doc) doc.addEventListener("DOMContentLoaded", install);
 
-  root.l2teacher = {viewUrl: viewUrl, fitForPrint: fitForPrint, download: download, fill: fill, addTools: addTools};
+  root.l2teacher = {viewUrl: viewUrl, fitForPrint: fitForPrint, download: download, fill: fill};
 })(typeof window !== "undefined" ? window : globalThis);

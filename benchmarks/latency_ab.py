@@ -113,16 +113,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loads", type=int, default=5, help="page loads per round (median reported)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latency_ab.md")
     args = parser.parse_args(argv)
+    short = {}  # revision as given -> its short hash
     for given in filter(None, (args.old, args.new)):
         rev = subprocess.run(["git", "rev-parse", "--short", given], cwd=ROOT, capture_output=True, text=True)
         if rev.returncode:
             print(f"error: unknown revision {given!r}", file=sys.stderr)
             return 2
+        short[given] = rev.stdout.strip()
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     new_name = f"this checkout (`{head.stdout.strip()}`{', with uncommitted changes' if dirty else ''})"
     if args.new:
-        new_name = f"`{args.new}` (`{rev.stdout.strip()}`)"
+        new_name = f"`{args.new}` (`{short[args.new]}`)"
     with tempfile.TemporaryDirectory(prefix="l2ab-") as tmp:
         tmp = Path(tmp)
         old_tree = tmp / "old"

@@ -80,7 +80,7 @@ def cluster(tmp_path_factory):
             PYTHONUNBUFFERED="1",
             L2_BROKER_URL=f"redis://127.0.0.1:{rport}/0",
             L2_ROLE=name,
-            L2_WARM_ANSWERS="0",  # as every test's app: 90 answers built in the background starve 2 shared cores
+            L2_WARM_ANSWERS="0",  # as every test's app (app.run here never starts the warmer; stated, not relied on)
             PYTHONPATH=str(ROOT),
             **env,
         )
